@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 
-/** Names and versions of this build of GenLab, read from the properties Maven writes at build time. */
+/**
+ * Names and versions of this build of GenLab, read from the properties Maven writes at build time.
+ */
 public final class GenLab {
 
     /** The software name written into every image and run GenLab makes. */

@@ -87,7 +87,14 @@ public final class Charts {
         series.forEach((name, values) -> data.addSeries(name, values, bins, min, max));
         JFreeChart chart =
                 ChartFactory.createHistogram(
-                        title, "value", "share", data, PlotOrientation.VERTICAL, true, false, false);
+                        title,
+                        "value",
+                        "share",
+                        data,
+                        PlotOrientation.VERTICAL,
+                        true,
+                        false,
+                        false);
         style(chart);
         XYPlot plot = chart.getXYPlot();
         plot.setForegroundAlpha(0.6f);

@@ -31,8 +31,8 @@ import org.genlab.core.train.LossHistory;
  *
  * <p>Inside the ZIP: {@code checkpoint.properties} (format, model kind, step, seed, versions),
  * {@code config.properties} (the run's settings), {@code networks/NAME.tensors}, {@code
- * ema/NAME.tensors}, {@code optimizers/NAME.tensors} and {@code losses.csv}. Loading checks that the
- * file is whole, that it is a GenLab checkpoint, that the model kind matches, and that every
+ * ema/NAME.tensors}, {@code optimizers/NAME.tensors} and {@code losses.csv}. Loading checks that
+ * the file is whole, that it is a GenLab checkpoint, that the model kind matches, and that every
  * parameter has the name and shape the network expects; any mismatch is a {@link GenLabException}
  * that says so.
  */
@@ -85,7 +85,8 @@ public final class Checkpoint {
                     meta.setProperty("step", Long.toString(step));
                     meta.setProperty("seed", Long.toString(seed));
                     meta.setProperty("genlab.version", GenLab.version());
-                    meta.setProperty("created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+                    meta.setProperty(
+                            "created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
                     meta.setProperty("networks", String.join(",", state.getNetworks().keySet()));
                     for (Map.Entry<String, Adam> e : state.getOptimizers().entrySet()) {
                         meta.setProperty(
@@ -154,11 +155,7 @@ public final class Checkpoint {
                             e.getValue()
                                     .load(
                                             state.getNetworks().get(e.getKey()),
-                                            tensors(
-                                                    zip,
-                                                    file,
-                                                    "optimizers/" + e.getKey(),
-                                                    scratch),
+                                            tensors(zip, file, "optimizers/" + e.getKey(), scratch),
                                             t);
                         }
                     } finally {
@@ -212,7 +209,8 @@ public final class Checkpoint {
      * @return the description
      */
     public static Checkpoint inspect(Path file) {
-        return read(file, zip -> summary(zip, file, properties(zip, file, "checkpoint.properties")));
+        return read(
+                file, zip -> summary(zip, file, properties(zip, file, "checkpoint.properties")));
     }
 
     /**
@@ -327,7 +325,11 @@ public final class Checkpoint {
         }
         if ("checkpoint.properties".equals(name) && !FORMAT.equals(p.getProperty("format"))) {
             throw new GenLabException(
-                    file + " has checkpoint format '" + p.getProperty("format") + "', not " + FORMAT);
+                    file
+                            + " has checkpoint format '"
+                            + p.getProperty("format")
+                            + "', not "
+                            + FORMAT);
         }
         return p;
     }
@@ -369,7 +371,11 @@ public final class Checkpoint {
         p.store(w, null);
         StringBuilder sb = new StringBuilder();
         // sorted and without the date comment: equal state gives equal entries
-        w.toString().lines().filter(l -> !l.startsWith("#")).sorted().forEach(l -> sb.append(l).append('\n'));
+        w.toString()
+                .lines()
+                .filter(l -> !l.startsWith("#"))
+                .sorted()
+                .forEach(l -> sb.append(l).append('\n'));
         zip.write(sb.toString().getBytes(StandardCharsets.UTF_8));
         zip.closeEntry();
     }

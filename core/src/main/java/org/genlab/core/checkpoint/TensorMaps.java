@@ -59,7 +59,8 @@ public final class TensorMaps {
         }
         int version = data.readInt();
         if (version != VERSION) {
-            throw new IOException(what + " has format version " + version + ", expected " + VERSION);
+            throw new IOException(
+                    what + " has format version " + version + ", expected " + VERSION);
         }
         int n = data.readInt();
         if (n < 0 || n > 1_000_000) {

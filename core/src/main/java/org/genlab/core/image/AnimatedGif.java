@@ -18,8 +18,8 @@ import org.genlab.core.GenLabException;
 import org.genlab.core.checkpoint.AtomicFiles;
 
 /**
- * Writes a sequence of pictures as a looping animated GIF: a denoising trajectory, the samples of
- * a run epoch by epoch, a walk through latent space. The GIF's comment carries the AI-generated
+ * Writes a sequence of pictures as a looping animated GIF: a denoising trajectory, the samples of a
+ * run epoch by epoch, a walk through latent space. The GIF's comment carries the AI-generated
  * disclosure of {@link Provenance}.
  */
 public final class AnimatedGif {

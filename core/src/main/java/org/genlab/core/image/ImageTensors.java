@@ -75,7 +75,8 @@ public final class ImageTensors {
     /**
      * Converts a tensor to images, copying it to the host once.
      *
-     * @param batch an {@code (N, C, H, W)} or {@code (C, H, W)} tensor in {@code [-1, 1]}, C = 1 or 3
+     * @param batch an {@code (N, C, H, W)} or {@code (C, H, W)} tensor in {@code [-1, 1]}, C = 1 or
+     *     3
      * @return one image per batch element: grey for one channel, RGB for three
      */
     public static List<BufferedImage> toImages(NDArray batch) {
@@ -97,7 +98,9 @@ public final class ImageTensors {
         for (int k = 0; k < n; k++) {
             BufferedImage img =
                     new BufferedImage(
-                            w, h, c == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+                            w,
+                            h,
+                            c == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
             int base = k * c * plane;
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {

@@ -32,7 +32,10 @@ public final class RuntimeInfo {
         r.facts.put("GenLab", GenLab.version());
         r.facts.put(
                 "Java",
-                System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
+                System.getProperty("java.version")
+                        + " ("
+                        + System.getProperty("java.vendor")
+                        + ")");
         r.facts.put("OS", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         r.facts.put("DJL", Engine.getDjlVersion());
         r.facts.put("Engine", engine.getEngineName() + " " + engine.getVersion());
@@ -41,7 +44,9 @@ public final class RuntimeInfo {
         r.facts.put("libtorch path", libtorchPath());
         r.facts.put(
                 "Offline",
-                Boolean.getBoolean("ai.djl.offline") ? "yes (no downloads)" : "no (DJL may download)");
+                Boolean.getBoolean("ai.djl.offline")
+                        ? "yes (no downloads)"
+                        : "no (DJL may download)");
         for (Device d : Devices.available()) {
             r.devices.add(Devices.describe(d));
         }

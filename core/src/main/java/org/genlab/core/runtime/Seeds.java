@@ -6,9 +6,9 @@ import ai.djl.util.RandomUtils;
 /**
  * Seeds every random generator a run uses, with one call.
  *
- * <p>A run records its seed next to its outputs. Training seeds the engine afresh at every step with
- * {@link #forStep(long, long)}, so the noise drawn at step {@code s} depends only on the run's seed
- * and {@code s}: a run resumed from a checkpoint at step {@code N} continues exactly as the
+ * <p>A run records its seed next to its outputs. Training seeds the engine afresh at every step
+ * with {@link #forStep(long, long)}, so the noise drawn at step {@code s} depends only on the run's
+ * seed and {@code s}: a run resumed from a checkpoint at step {@code N} continues exactly as the
  * uninterrupted run would have.
  */
 public final class Seeds {
@@ -27,8 +27,8 @@ public final class Seeds {
     }
 
     /**
-     * Derives the seed of one training step from the run's seed (SplitMix64 mixing, so
-     * neighbouring steps get unrelated streams).
+     * Derives the seed of one training step from the run's seed (SplitMix64 mixing, so neighbouring
+     * steps get unrelated streams).
      *
      * @param runSeed the run's seed
      * @param step the step number

@@ -3,7 +3,6 @@ package org.genlab.core.train;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.genlab.core.GenLabException;
 
@@ -91,7 +90,7 @@ public final class LossHistory {
         for (int i = 0; i < steps.size(); i++) {
             sb.append(steps.get(i));
             for (List<Float> col : columns.values()) {
-                sb.append(',').append(String.format(Locale.ROOT, "%.6g", col.get(i)));
+                sb.append(",").append(col.get(i));
             }
             sb.append('\n');
         }
@@ -118,8 +117,13 @@ public final class LossHistory {
             String[] cells = lines[i].split(",");
             if (cells.length != header.length) {
                 throw new GenLabException(
-                        "Loss history line " + (i + 1) + " has " + cells.length + " cells, expected "
-                                + header.length + ".");
+                        "Loss history line "
+                                + (i + 1)
+                                + " has "
+                                + cells.length
+                                + " cells, expected "
+                                + header.length
+                                + ".");
             }
             Map<String, Float> row = new LinkedHashMap<>();
             for (int c = 1; c < header.length; c++) {

@@ -34,9 +34,9 @@ import org.genlab.core.runtime.Seeds;
  * <p>Each step runs inside its own {@link NDManager}, closed right after, with the engine seeded by
  * {@link Seeds#forStep(long, long)}. Losses stay on the device except every {@code logEvery} steps,
  * at checkpoints and at the end, when they are read in one transfer, shown on the progress bar,
- * logged and checked: a NaN, an infinity or a value above the explosion threshold stops the run with
- * a {@link TrainingDivergedException}, before anything is saved, so the last checkpoint stays good.
- * Ctrl-C saves a checkpoint before the program exits.
+ * logged and checked: a NaN, an infinity or a value above the explosion threshold stops the run
+ * with a {@link TrainingDivergedException}, before anything is saved, so the last checkpoint stays
+ * good. Ctrl-C saves a checkpoint before the program exits.
  */
 public final class TrainingLoop {
 
@@ -488,7 +488,8 @@ public final class TrainingLoop {
          */
         public TrainingLoop build() {
             if (task == null || run == null || manager == null) {
-                throw new GenLabException("A training loop needs a task, a run folder and a manager.");
+                throw new GenLabException(
+                        "A training loop needs a task, a run folder and a manager.");
             }
             if (steps < 0) {
                 throw new GenLabException("Set the number of training steps (got " + steps + ").");
