@@ -75,7 +75,7 @@ public final class Devices {
         if (!device.isGpu()) {
             return "cpu (" + Runtime.getRuntime().availableProcessors() + " cores)";
         }
-        String name = "gpu:" + device.getDeviceId();
+        String name = "gpu:" + device.getDeviceId() + gpuName(device.getDeviceId());
         try {
             String cc = CudaUtils.getComputeCapability(device.getDeviceId());
             MemoryUsage mem = CudaUtils.getGpuMemory(device);
@@ -100,6 +100,27 @@ public final class Devices {
      */
     public static String name(Device device) {
         return device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu";
+    }
+
+    /** Asks nvidia-smi for the GPU's product name (DJL does not know it); empty if unavailable. */
+    private static String gpuName(int id) {
+        try {
+            Process p =
+                    new ProcessBuilder(
+                                    "nvidia-smi",
+                                    "--query-gpu=name",
+                                    "--format=csv,noheader",
+                                    "--id=" + id)
+                            .redirectErrorStream(true)
+                            .start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            return p.waitFor() == 0 && !out.isEmpty() ? " " + out : "";
+        } catch (java.io.IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 
     private static int gpuCount() {
