@@ -61,7 +61,11 @@ class CifarTest {
     @Test
     void testSplitAndBatches() {
         ImageDataset test =
-                ImageDataset.builder().setName("cifar10").optSplit(Split.TEST).optDataDir(dir).build();
+                ImageDataset.builder()
+                        .setName("cifar10")
+                        .optSplit(Split.TEST)
+                        .optDataDir(dir)
+                        .build();
         assertThat(test.size()).isEqualTo(10_000);
         assertThat(test.classCounts()).containsOnly(1000);
         assertThat(test.label(0)).isEqualTo(3); // cat

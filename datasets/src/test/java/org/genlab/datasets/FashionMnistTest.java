@@ -24,10 +24,12 @@ class FashionMnistTest {
                 "no Fashion-MNIST and no apt-get");
         long t0 = System.nanoTime();
         DatasetRegistry.fetch("fashion-mnist", dir, System.out);
-        System.out.printf("Fashion-MNIST fetch/verify took %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        System.out.printf(
+                "Fashion-MNIST fetch/verify took %.1f s%n", (System.nanoTime() - t0) / 1e9);
         DatasetRegistry.verify("fashion-mnist", dir);
 
-        ImageDataset train = ImageDataset.builder().setName("fashion-mnist").optDataDir(dir).build();
+        ImageDataset train =
+                ImageDataset.builder().setName("fashion-mnist").optDataDir(dir).build();
         ImageDataset test =
                 ImageDataset.builder()
                         .setName("fashion-mnist")

@@ -12,8 +12,8 @@ import org.genlab.core.GenLabException;
  * uniformly within the pixel, and mapped to about [-1,1]² with y pointing up (the longer side spans
  * [-1,1], the picture stays centred and undistorted).
  *
- * <p>A pixel is dark when its luminance, composited over white, is below {@code threshold}
- * (default 128 of 255); transparent pixels count as white.
+ * <p>A pixel is dark when its luminance, composited over white, is below {@code threshold} (default
+ * 128 of 255); transparent pixels count as white.
  */
 public final class PictureShape implements ToyDistribution {
 

@@ -3,8 +3,8 @@ package org.genlab.datasets.toy;
 import java.util.Random;
 
 /**
- * The 2D Swiss roll: the spiral {@code t (cos t, sin t)} for {@code t = 1.5π (1 + 2u)}, u uniform in
- * [0,1), divided by 5 so that it fits in about [-3,3]², plus Gaussian noise.
+ * The 2D Swiss roll: the spiral {@code t (cos t, sin t)} for {@code t = 1.5π (1 + 2u)}, u uniform
+ * in [0,1), divided by 5 so that it fits in about [-3,3]², plus Gaussian noise.
  *
  * @param noise the noise's standard deviation before scaling (default 0.25)
  */
