@@ -146,7 +146,7 @@ public final class TrainingLoop {
                         check(values, done, lastSaved);
                         history.add(done, values);
                         if (bar != null) {
-                            bar.setExtraMessage(format(values));
+                            bar.setExtraMessage(" " + format(values));
                         }
                         for (TrainingListener l : listeners) {
                             l.onLog(done, values);

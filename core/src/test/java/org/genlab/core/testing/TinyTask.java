@@ -13,6 +13,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import org.genlab.core.checkpoint.TrainState;
 import org.genlab.core.ema.Ema;
+import org.genlab.core.nn.Gradients;
 import org.genlab.core.optim.Adam;
 import org.genlab.core.runtime.Seeds;
 import org.genlab.core.train.Losses;
@@ -69,7 +70,7 @@ public final class TinyTask implements TrainingTask {
         NDArray y = x.sum(new int[] {1}, true).mul(0.5f);
         NDArray loss;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            gc.zeroGradients();
+            Gradients.zero(net);
             NDArray pred = net.forward(ps, new NDList(x), true).singletonOrThrow();
             loss = pred.sub(y).square().mean();
             if (nanFrom >= 0 && step >= nanFrom) {
