@@ -88,7 +88,9 @@ public final class GenLabCommand implements Runnable {
                     }
                     if (t instanceof GenLabException) {
                         err.println(
-                                commandLine.getColorScheme().errorText("genlab: " + t.getMessage()));
+                                commandLine
+                                        .getColorScheme()
+                                        .errorText("genlab: " + t.getMessage()));
                         err.flush();
                         return 2;
                     }

@@ -29,13 +29,16 @@ public final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        String asked =
+                GlobalOptions.deviceSpec()
+                        + " -> "
+                        + org.genlab.core.runtime.Devices.name(GlobalOptions.device());
         RuntimeInfo info = RuntimeInfo.collect();
         out.println("GenLab runtime");
         for (Map.Entry<String, String> e : info.facts().entrySet()) {
             out.printf("  %-18s %s%n", e.getKey() + ":", e.getValue());
         }
-        out.printf("  %-18s %s%n", "Device asked:", GlobalOptions.deviceSpec()
-                + " -> " + org.genlab.core.runtime.Devices.name(GlobalOptions.device()));
+        out.printf("  %-18s %s%n", "Device asked:", asked);
         out.println("Devices");
         for (String d : info.devices()) {
             out.println("  " + d);

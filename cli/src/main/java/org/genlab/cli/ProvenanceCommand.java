@@ -40,12 +40,16 @@ public final class ProvenanceCommand implements Callable<Integer> {
             }
             for (Map.Entry<String, String> e : text.entrySet()) {
                 if (e.getKey().startsWith("XML:")) {
-                    out.printf("  %-18s (XMP packet, %d characters)%n", e.getKey(), e.getValue().length());
+                    out.printf(
+                            "  %-18s (XMP packet, %d characters)%n",
+                            e.getKey(), e.getValue().length());
                 } else {
                     out.printf("  %-18s %s%n", e.getKey() + ":", e.getValue());
                 }
             }
-            boolean ai = Provenance.TRAINED_ALGORITHMIC_MEDIA.equals(text.get(Provenance.KEY_SOURCE_TYPE));
+            boolean ai =
+                    Provenance.TRAINED_ALGORITHMIC_MEDIA.equals(
+                            text.get(Provenance.KEY_SOURCE_TYPE));
             out.println(
                     ai
                             ? "  => declared AI-generated (trainedAlgorithmicMedia)"

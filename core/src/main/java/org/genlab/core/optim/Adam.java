@@ -31,7 +31,7 @@ import org.genlab.core.nn.Params;
  */
 public final class Adam {
 
-    private final float learningRate;
+    private float learningRate;
     private final float beta1;
     private final float beta2;
     private final float epsilon;
@@ -112,6 +112,16 @@ public final class Adam {
      */
     public float getLearningRate() {
         return learningRate;
+    }
+
+    /**
+     * Changes the learning rate α, e.g. for a decay schedule. Schedules should derive α from the
+     * step number so that a resumed run uses the same α.
+     *
+     * @param learningRate the new α
+     */
+    public void setLearningRate(float learningRate) {
+        this.learningRate = learningRate;
     }
 
     /**

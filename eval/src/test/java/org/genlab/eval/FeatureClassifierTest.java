@@ -1,0 +1,58 @@
+package org.genlab.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.genlab.core.GenLabHome;
+import org.genlab.core.metrics.FrechetDistance;
+import org.genlab.datasets.ImageDataset;
+import org.genlab.datasets.Split;
+import org.genlab.eval.classifier.FeatureClassifier;
+import org.junit.jupiter.api.Test;
+
+/** Trains (once, then cached next to the data) and checks the MNIST LeNet on the real test set. */
+class FeatureClassifierTest {
+
+    private static int[] range(int from, int n) {
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = from + i;
+        }
+        return idx;
+    }
+
+    @Test
+    void mnistLenetReachesItsTargetAndSeparatesRealFromNoise() {
+        try (FeatureClassifier clf =
+                        FeatureClassifier.obtain(
+                                "mnist", GenLabHome.dataDir(), Device.cpu(), System.out);
+                NDManager m = NDManager.newBaseManager()) {
+            assertThat(clf.testAccuracy()).isGreaterThanOrEqualTo(0.990);
+            assertThat(clf.distanceName()).isEqualTo("Fréchet LeNet Distance");
+
+            ImageDataset train =
+                    ImageDataset.builder().setName("mnist").optSplit(Split.TRAIN).build();
+            ImageDataset test =
+                    ImageDataset.builder().setName("mnist").optSplit(Split.TEST).build();
+            double[][] a = clf.features(train.images(m, range(0, 2000)));
+            double[][] b = clf.features(test.images(m, range(0, 2000)));
+            assertThat(a[0]).hasSize(84);
+            NDArray noise = m.randomUniform(-1, 1, new Shape(2000, 1, 28, 28));
+            double[][] c = clf.features(noise);
+            double realVsReal = FrechetDistance.between(a, b);
+            double realVsNoise = FrechetDistance.between(a, c);
+            assertThat(realVsNoise).isGreaterThan(20 * realVsReal);
+
+            double[][] p = clf.probabilities(test.images(m, range(0, 10)));
+            double sum = 0;
+            for (double v : p[0]) {
+                sum += v;
+            }
+            assertThat(sum).isCloseTo(1.0, within(1e-4));
+        }
+    }
+}
