@@ -169,7 +169,7 @@ public final class GanTrainer implements TrainingTask {
             // outside any collector: no graph is built for G here
             NDArray fake = generator.generate(ps, z, labels, true).stopGradient();
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                gc.zeroGradients();
+                Gradients.zero(generator, discriminator);
                 realLogits = discriminator.logits(ps, x, labels, true);
                 fakeLogits = discriminator.logits(ps, fake, labels, true);
                 lossD = loss.discriminatorLoss(realLogits, fakeLogits);
@@ -189,7 +189,7 @@ public final class GanTrainer implements TrainingTask {
         }
         NDArray lossG;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            gc.zeroGradients();
+            Gradients.zero(generator, discriminator);
             NDArray z = m.randomNormal(new Shape(n, generator.latentDim()));
             NDArray fake = generator.generate(ps, z, labels, true);
             lossG = loss.generatorLoss(discriminator.logits(ps, fake, labels, true));

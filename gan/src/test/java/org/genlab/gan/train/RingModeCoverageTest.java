@@ -2,6 +2,7 @@ package org.genlab.gan.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
@@ -18,6 +19,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A small MLP GAN on the ring of eight Gaussians covers at least 6 of the 8 modes. */
 class RingModeCoverageTest {
+
+    private static float[] flatten(float[][] pts) {
+        float[] out = new float[pts.length * 2];
+        for (int i = 0; i < pts.length; i++) {
+            out[2 * i] = pts[i][0];
+            out[2 * i + 1] = pts[i][1];
+        }
+        return out;
+    }
 
     static final float SIGMA = 0.05f;
 
@@ -69,6 +79,16 @@ class RingModeCoverageTest {
             try (NDManager sub = m.newSubManager()) {
                 org.genlab.core.runtime.Seeds.seed(123);
                 pts = GanSampler.toPoints(sampler.sample(sub, 2000, null, 0));
+            }
+            try (NDManager sub = m.newSubManager()) {
+                NDArray x = sub.create(flatten(pts), new Shape(pts.length, 2));
+                sampler.writePoints(
+                        x,
+                        GanSampler.toPoints(ring.sample(sub, 1000)),
+                        gan.discriminator(),
+                        gan.parameterStore(),
+                        Path.of("target", "ring-samples.png"),
+                        "ring test");
             }
             int covered = ring.coveredModes(pts, 0.02);
             System.out.println("ring: covered modes " + covered);
