@@ -65,11 +65,11 @@ class RingModeCoverageTest {
             TrainingLoop.builder()
                     .setTask(gan)
                     .setManager(m)
-                    .setSteps(Long.getLong("ring.steps", 1500))
+                    .setSteps(Long.getLong("ring.steps", 3000))
                     .setRunFolder(run)
                     .setSeed(1)
                     .optProgressBar(false)
-                    .optSampleEvery(Long.getLong("ring.steps", 1500))
+                    .optSampleEvery(Long.getLong("ring.steps", 3000))
                     .optTaskName("ring")
                     .build()
                     .fit();
