@@ -1,0 +1,155 @@
+package org.genlab.gan;
+
+import ai.djl.ndarray.types.Shape;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.genlab.core.GenLabException;
+import org.genlab.gan.nn.DcganDiscriminator;
+import org.genlab.gan.nn.DcganGenerator;
+import org.genlab.gan.nn.Discriminator;
+import org.genlab.gan.nn.Generator;
+import org.genlab.gan.nn.MlpDiscriminator;
+import org.genlab.gan.nn.MlpGenerator;
+
+/**
+ * Builds a generator and a discriminator from a few settings, and records those settings in a run's
+ * configuration so that {@code genlab sample gan} can rebuild the same networks.
+ *
+ * @param model {@code mlp} or {@code dcgan}
+ * @param sampleShape (C, H, W) for images, (2) for points
+ * @param numClasses classes for a conditional model, else 0
+ * @param latentDim size of z
+ * @param width base width (channels for DCGAN, units for MLP)
+ * @param spectralNorm spectral normalisation in D
+ */
+public record GanModels(
+        String model,
+        Shape sampleShape,
+        int numClasses,
+        int latentDim,
+        int width,
+        boolean spectralNorm) {
+
+    /**
+     * Builds G.
+     *
+     * @return an uninitialised generator
+     */
+    public Generator generator() {
+        if (model.equals("dcgan")) {
+            requireImages();
+            return DcganGenerator.builder()
+                    .setImageShape(
+                            (int) sampleShape.get(0),
+                            (int) sampleShape.get(1),
+                            (int) sampleShape.get(2))
+                    .optLatentDim(latentDim)
+                    .optWidth(width)
+                    .optNumClasses(numClasses)
+                    .build();
+        }
+        if (model.equals("mlp")) {
+            return MlpGenerator.builder()
+                    .setSampleShape(sampleShape)
+                    .optLatentDim(latentDim)
+                    .optWidth(width)
+                    .optTanh(sampleShape.dimension() == 3)
+                    .optNumClasses(numClasses)
+                    .build();
+        }
+        throw new GenLabException("Unknown GAN model '" + model + "'. Choose mlp or dcgan.");
+    }
+
+    /**
+     * Builds D.
+     *
+     * @return an uninitialised discriminator
+     */
+    public Discriminator discriminator() {
+        if (model.equals("dcgan")) {
+            requireImages();
+            return DcganDiscriminator.builder()
+                    .setImageShape(
+                            (int) sampleShape.get(0),
+                            (int) sampleShape.get(1),
+                            (int) sampleShape.get(2))
+                    .optWidth(width)
+                    .optNumClasses(numClasses)
+                    .optSpectralNorm(spectralNorm)
+                    .build();
+        }
+        if (model.equals("mlp")) {
+            return MlpDiscriminator.builder()
+                    .setSampleShape(sampleShape)
+                    .optWidth(width)
+                    .optNumClasses(numClasses)
+                    .optSpectralNorm(spectralNorm)
+                    .build();
+        }
+        throw new GenLabException("Unknown GAN model '" + model + "'. Choose mlp or dcgan.");
+    }
+
+    /**
+     * Returns the model kind stored in checkpoints.
+     *
+     * @return e.g. {@code gan-dcgan}
+     */
+    public String kind() {
+        return "gan-" + model;
+    }
+
+    private void requireImages() {
+        if (sampleShape.dimension() != 3) {
+            throw new GenLabException(
+                    "The dcgan model draws images; for 2D toy data use --model mlp.");
+        }
+    }
+
+    /**
+     * Writes the settings as configuration entries.
+     *
+     * @return key to value
+     */
+    public Map<String, String> toConfig() {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("gan.model", model);
+        StringBuilder s = new StringBuilder();
+        for (long d : sampleShape.getShape()) {
+            s.append(s.length() == 0 ? "" : "x").append(d);
+        }
+        c.put("gan.sampleShape", s.toString());
+        c.put("gan.numClasses", Integer.toString(numClasses));
+        c.put("gan.latentDim", Integer.toString(latentDim));
+        c.put("gan.width", Integer.toString(width));
+        c.put("gan.spectralNorm", Boolean.toString(spectralNorm));
+        return c;
+    }
+
+    /**
+     * Reads the settings back from a run's configuration.
+     *
+     * @param config the configuration
+     * @return the settings
+     * @throws GenLabException if the run is not a GAN run
+     */
+    public static GanModels fromConfig(Map<String, String> config) {
+        String model = config.get("gan.model");
+        if (model == null) {
+            throw new GenLabException(
+                    "This run has no GAN settings (gan.model): it was not trained with genlab train"
+                            + " gan.");
+        }
+        String[] parts = config.get("gan.sampleShape").split("x");
+        long[] dims = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            dims[i] = Long.parseLong(parts[i]);
+        }
+        return new GanModels(
+                model,
+                new Shape(dims),
+                Integer.parseInt(config.get("gan.numClasses")),
+                Integer.parseInt(config.get("gan.latentDim")),
+                Integer.parseInt(config.get("gan.width")),
+                Boolean.parseBoolean(config.get("gan.spectralNorm")));
+    }
+}
