@@ -20,6 +20,9 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
             InfoCommand.class,
             DatasetsCommand.class,
+            TrainCommand.class,
+            SampleCommand.class,
+            InterpolateCommand.class,
             ProvenanceCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -14,6 +14,7 @@ import java.util.Locale;
 import org.genlab.core.GenLabException;
 import org.genlab.core.checkpoint.TrainState;
 import org.genlab.core.ema.Ema;
+import org.genlab.core.nn.Gradients;
 import org.genlab.core.optim.Adam;
 import org.genlab.core.runtime.Seeds;
 import org.genlab.core.train.Losses;

@@ -1,0 +1,20 @@
+package org.genlab.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code genlab sample}: the parent of {@code sample gan} and {@code sample diffusion}. */
+@Command(
+        name = "sample",
+        mixinStandardHelpOptions = true,
+        description = "Draw samples from a trained run.",
+        subcommands = {SampleGanCommand.class})
+public final class SampleCommand implements Runnable {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
