@@ -23,6 +23,8 @@ import picocli.CommandLine.ScopeType;
             TrainCommand.class,
             SampleCommand.class,
             InterpolateCommand.class,
+            CompareCommand.class,
+            DemoCommand.class,
             ProvenanceCommand.class,
             CommandLine.HelpCommand.class
         })

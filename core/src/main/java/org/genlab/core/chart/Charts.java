@@ -179,6 +179,44 @@ public final class Charts {
     }
 
     /**
+     * Draws a horizontal bar chart, e.g. sampling speed per sampler.
+     *
+     * @param values label to value, in the order drawn
+     * @param title the chart title
+     * @param axis the value axis label, e.g. {@code images/s}
+     * @param logScale true for a logarithmic value axis (values must be positive)
+     * @return the chart
+     */
+    public static JFreeChart bars(
+            Map<String, Double> values, String title, String axis, boolean logScale) {
+        org.jfree.data.category.DefaultCategoryDataset data =
+                new org.jfree.data.category.DefaultCategoryDataset();
+        values.forEach((k, v) -> data.addValue(v, axis, k));
+        JFreeChart chart =
+                ChartFactory.createBarChart(
+                        title, "", axis, data, PlotOrientation.HORIZONTAL, false, false, false);
+        chart.setBackgroundPaint(Color.WHITE);
+        org.jfree.chart.plot.CategoryPlot plot = chart.getCategoryPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(new Color(220, 220, 220));
+        org.jfree.chart.renderer.category.BarRenderer r =
+                (org.jfree.chart.renderer.category.BarRenderer) plot.getRenderer();
+        r.setSeriesPaint(0, PALETTE[0]);
+        r.setBarPainter(new org.jfree.chart.renderer.category.StandardBarPainter());
+        r.setDefaultItemLabelGenerator(
+                new org.jfree.chart.labels.StandardCategoryItemLabelGenerator(
+                        "{2}", new java.text.DecimalFormat("#,##0.0")));
+        r.setDefaultItemLabelsVisible(true);
+        if (logScale) {
+            org.jfree.chart.axis.LogAxis log = new org.jfree.chart.axis.LogAxis(axis);
+            log.setBase(10);
+            log.setSmallestValue(1e-3);
+            plot.setRangeAxis(log);
+        }
+        return chart;
+    }
+
+    /**
      * Renders a chart to a picture.
      *
      * @param chart the chart

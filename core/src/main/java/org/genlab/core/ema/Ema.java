@@ -2,6 +2,7 @@ package org.genlab.core.ema;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import java.util.LinkedHashMap;
@@ -144,9 +145,9 @@ public final class Ema {
                             + to.getShape()
                             + ": the checkpoint is from another model or size.");
         }
-        try (NDArray onDevice = from.toDevice(to.getDevice(), true)) {
-            to.set(onDevice.toType(to.getDataType(), false).toByteBuffer());
-        }
+        // an in-place copy into the live array: set(Buffer) would alias memory freed with `from`
+        NDArray src = from.toDevice(to.getDevice(), false).toType(to.getDataType(), false);
+        to.set(new NDIndex("..."), src);
     }
 
     /** Builds an {@link Ema}. */

@@ -37,7 +37,12 @@ class ChartsTest {
             Charts.lossCurves(h, "losses"),
             Charts.histogram(Map.of("real", new double[] {-1, -1, 1, 0.9}), 10, -1, 1, "pixels"),
             Charts.scatter(Map.of("data", pts), "points"),
-            Charts.vectorField(pts, vec, pts, "drift")
+            Charts.vectorField(pts, vec, pts, "drift"),
+            Charts.bars(
+                    new java.util.LinkedHashMap<>(Map.of("GAN", 5000.0, "DDIM-50", 40.0)),
+                    "speed",
+                    "images/s",
+                    true)
         };
         for (int i = 0; i < charts.length; i++) {
             Path f = dir.resolve("c" + i + ".png");

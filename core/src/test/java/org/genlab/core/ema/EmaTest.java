@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
@@ -20,12 +21,12 @@ class EmaTest {
             Linear net = Linear.builder().setUnits(2).optBias(false).build();
             net.initialize(m, DataType.FLOAT32, new Shape(1, 1));
             NDArray w = net.getParameters().get(0).getValue().getArray();
-            w.set(new float[] {2f, -1f});
+            w.set(new NDIndex("..."), m.create(new float[] {2f, -1f}).reshape(w.getShape()));
             Ema ema = Ema.builder().setBlock(net).optDecay(0.9f).build();
 
-            w.set(new float[] {4f, 1f});
+            w.set(new NDIndex("..."), m.create(new float[] {4f, 1f}).reshape(w.getShape()));
             ema.update(); // 0.9 * 2 + 0.1 * 4 = 2.2 ; 0.9 * -1 + 0.1 * 1 = -0.8
-            w.set(new float[] {0f, 0f});
+            w.set(new NDIndex("..."), m.create(new float[] {0f, 0f}).reshape(w.getShape()));
             ema.update(); // 0.9 * 2.2 = 1.98 ; 0.9 * -0.8 = -0.72
             float[] avg = ema.state().values().iterator().next().toFloatArray();
             assertThat(avg[0]).isCloseTo(1.98f, within(1e-6f));

@@ -7,6 +7,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
@@ -23,7 +24,7 @@ class AdamTest {
             Linear net = Linear.builder().setUnits(1).optBias(false).build();
             net.initialize(m, DataType.FLOAT32, new Shape(1, 1));
             NDArray w = net.getParameters().get(0).getValue().getArray();
-            w.set(new float[] {0.5f});
+            w.set(new NDIndex("..."), m.create(new float[] {0.5f}).reshape(w.getShape()));
             ParameterStore ps = new ParameterStore(m, false);
             float lr = 0.1f;
             float b1 = 0.9f;

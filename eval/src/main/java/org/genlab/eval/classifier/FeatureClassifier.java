@@ -57,7 +57,7 @@ public final class FeatureClassifier implements AutoCloseable {
 
     private static final Map<String, Recipe> RECIPES =
             Map.of(
-                    "mnist", new Recipe("lenet", 4, 2e-3f, 0.990),
+                    "mnist", new Recipe("lenet", 6, 2e-3f, 0.990),
                     "fashion-mnist", new Recipe("lenet", 8, 2e-3f, 0.90),
                     "cifar10", new Recipe("smallvgg", 30, 1e-3f, 0.80));
 

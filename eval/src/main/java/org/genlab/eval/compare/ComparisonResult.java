@@ -1,0 +1,66 @@
+package org.genlab.eval.compare;
+
+import java.util.List;
+
+/**
+ * Everything {@code genlab compare} measured, as written to {@code report.json}.
+ *
+ * @param genlab the GenLab version
+ * @param device the device the models ran on
+ * @param dataset the data set all runs trained on
+ * @param classifier the feature classifier and its test accuracy
+ * @param samples samples per set
+ * @param referenceSplit which images the samples are compared with
+ * @param floor the real-versus-real floor
+ * @param models one entry per run
+ */
+public record ComparisonResult(
+        String genlab,
+        String device,
+        String dataset,
+        Classifier classifier,
+        int samples,
+        String referenceSplit,
+        SampleMetrics floor,
+        List<Model> models) {
+
+    /**
+     * The feature classifier.
+     *
+     * @param name e.g. {@code LeNet (mnist)}
+     * @param distance e.g. {@code Fréchet LeNet Distance}
+     * @param testAccuracy accuracy on the test split
+     */
+    public record Classifier(String name, String distance, double testAccuracy) {}
+
+    /**
+     * One sampler's speed.
+     *
+     * @param sampler e.g. {@code DDIM-50}
+     * @param batch images per call
+     * @param imagesPerSecond measured after a warm-up
+     */
+    public record Speed(String sampler, int batch, double imagesPerSecond) {}
+
+    /**
+     * One run.
+     *
+     * @param run the run's folder name
+     * @param family {@code GAN} or {@code Diffusion}
+     * @param steps training steps
+     * @param quality the metrics of its quality sampler
+     * @param speeds the speed of each of its samplers
+     * @param gridPng file name of its sample grid in the report folder
+     * @param lossPng file name of its loss chart in the report folder, or null
+     * @param neighboursPng file name of its nearest-neighbour panel
+     */
+    public record Model(
+            String run,
+            String family,
+            long steps,
+            SampleMetrics quality,
+            List<Speed> speeds,
+            String gridPng,
+            String lossPng,
+            String neighboursPng) {}
+}

@@ -1,0 +1,140 @@
+package org.genlab.eval.compare;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import java.util.List;
+import org.genlab.core.checkpoint.Checkpoint;
+import org.genlab.core.train.LossHistory;
+import org.genlab.core.train.RunFolder;
+import org.genlab.diffusion.guidance.ClassifierFreeGuidance;
+import org.genlab.diffusion.nn.Denoiser;
+import org.genlab.diffusion.sampler.DdimSampler;
+import org.genlab.diffusion.sampler.DdpmSampler;
+import org.genlab.diffusion.sampler.Sampler;
+import org.genlab.diffusion.schedule.NoiseSchedule;
+import org.genlab.diffusion.train.ModelSpec;
+
+/**
+ * A diffusion run: one denoiser (EMA weights when the run kept them), sampled three ways — DDPM
+ * with all T steps, DDIM with 50 and with 10 steps (η = 0). Quality is measured with DDIM-50.
+ */
+final class DiffusionRun implements ModelRun {
+
+    private final RunFolder folder;
+    private final NDManager manager;
+    private final ModelSpec spec;
+    private final Denoiser denoiser;
+    private final NoiseSchedule schedule;
+    private final Checkpoint checkpoint;
+
+    private DiffusionRun(
+            RunFolder folder,
+            NDManager manager,
+            ModelSpec spec,
+            Denoiser denoiser,
+            NoiseSchedule schedule,
+            Checkpoint cp) {
+        this.folder = folder;
+        this.manager = manager;
+        this.spec = spec;
+        this.denoiser = denoiser;
+        this.schedule = schedule;
+        this.checkpoint = cp;
+    }
+
+    static DiffusionRun open(RunFolder folder, Device device) {
+        ModelSpec spec = ModelSpec.fromConfig(folder.config());
+        NDManager m = NDManager.newBaseManager(device);
+        try {
+            Block block = spec.build(m);
+            Checkpoint cp =
+                    Checkpoint.loadNetwork(
+                            folder.checkpointFile(),
+                            ModelSpec.MODEL,
+                            ModelSpec.NETWORK,
+                            block,
+                            true);
+            Denoiser d = spec.denoiser(block);
+            if (spec.numClasses() > 0) {
+                // a conditional model samples unconditionally through its "null" class
+                d = new ClassifierFreeGuidance(d, spec.numClasses(), 1f);
+            }
+            return new DiffusionRun(folder, m, spec, d, spec.noiseSchedule(), cp);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    private SampleSource source(String label, Sampler sampler) {
+        return new SampleSource() {
+            @Override
+            public String label() {
+                return label;
+            }
+
+            @Override
+            public NDArray sample(NDManager m, int n) {
+                return sampler.sample(denoiser, m, spec.batchShape(n), null).clip(-1, 1);
+            }
+        };
+    }
+
+    @Override
+    public String name() {
+        return folder.dir().getFileName().toString();
+    }
+
+    @Override
+    public String family() {
+        return "Diffusion";
+    }
+
+    @Override
+    public String dataset() {
+        return folder.config().getOrDefault("dataset", "?");
+    }
+
+    @Override
+    public RunFolder folder() {
+        return folder;
+    }
+
+    @Override
+    public long steps() {
+        return checkpoint.getStep();
+    }
+
+    @Override
+    public LossHistory history() {
+        return checkpoint.getHistory();
+    }
+
+    @Override
+    public SampleSource qualitySampler() {
+        return ddim(50);
+    }
+
+    private SampleSource ddim(int steps) {
+        return source(
+                "DDIM-" + steps,
+                DdimSampler.builder().setSchedule(schedule).optSteps(steps).optEta(0f).build());
+    }
+
+    @Override
+    public List<SampleSource> speedSamplers() {
+        return List.of(
+                source(
+                        "DDPM-" + schedule.steps(),
+                        DdpmSampler.builder().setSchedule(schedule).build()),
+                ddim(50),
+                ddim(10));
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

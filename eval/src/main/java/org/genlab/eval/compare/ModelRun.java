@@ -1,0 +1,104 @@
+package org.genlab.eval.compare;
+
+import ai.djl.Device;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.genlab.core.GenLabException;
+import org.genlab.core.train.LossHistory;
+import org.genlab.core.train.RunFolder;
+
+/**
+ * A trained run opened for comparison: what it is, how it trained, and how to sample from it.
+ * {@link #open(Path, Device)} recognises GAN and diffusion run folders by their configuration.
+ */
+public interface ModelRun extends AutoCloseable {
+
+    /**
+     * Opens a run folder written by {@code genlab train gan} or {@code genlab train diffusion}.
+     *
+     * @param dir the run folder
+     * @param device where to load the networks
+     * @return the run
+     * @throws GenLabException if the folder is incomplete or of an unknown kind
+     */
+    static ModelRun open(Path dir, Device device) {
+        RunFolder folder = RunFolder.open(dir);
+        if (!folder.hasCheckpoint()) {
+            throw new GenLabException(
+                    "Run " + dir + " is incomplete: it has no checkpoint.zip. Train it first.");
+        }
+        Map<String, String> config = folder.config();
+        if (config.containsKey("schedule") && config.containsKey("network")) {
+            return DiffusionRun.open(folder, device);
+        }
+        if (config.containsKey("gan.model")) {
+            return GanRun.open(folder, device);
+        }
+        throw new GenLabException(
+                "Run "
+                        + dir
+                        + " is neither a GAN nor a diffusion run (its config.properties names no"
+                        + " model GenLab knows).");
+    }
+
+    /**
+     * Names the run, e.g. its folder name.
+     *
+     * @return the name
+     */
+    String name();
+
+    /**
+     * Returns the model family.
+     *
+     * @return {@code GAN} or {@code Diffusion}
+     */
+    String family();
+
+    /**
+     * Returns the data set the run trained on.
+     *
+     * @return e.g. {@code mnist}
+     */
+    String dataset();
+
+    /**
+     * Returns the run folder.
+     *
+     * @return the folder
+     */
+    RunFolder folder();
+
+    /**
+     * Returns the steps trained.
+     *
+     * @return the checkpoint's step
+     */
+    long steps();
+
+    /**
+     * Returns the losses logged while training.
+     *
+     * @return the history
+     */
+    LossHistory history();
+
+    /**
+     * Returns the sampler whose samples are measured for quality (the GAN's generator; DDIM-50 for
+     * diffusion, which is close to DDPM's quality at a twentieth of the cost).
+     *
+     * @return the sampler
+     */
+    SampleSource qualitySampler();
+
+    /**
+     * Returns every sampler whose speed is measured.
+     *
+     * @return the samplers
+     */
+    List<SampleSource> speedSamplers();
+
+    @Override
+    void close();
+}
