@@ -69,6 +69,7 @@ public final class DiffusionTrainer implements TrainingTask {
     private final float guidance;
     private final String runName;
     private final float[][] referencePoints;
+    private boolean gradientsCleared;
 
     private DiffusionTrainer(Builder b) {
         model = b.model;
@@ -129,6 +130,10 @@ public final class DiffusionTrainer implements TrainingTask {
         NDArray loss;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             gc.zeroGradients();
+            if (!gradientsCleared) {
+                clearGradients(model);
+                gradientsCleared = true;
+            }
             NDArray out = model.forward(ps, in, true).singletonOrThrow();
             loss = out.sub(target).square().mean();
             gc.backward(loss);
@@ -136,6 +141,26 @@ public final class DiffusionTrainer implements TrainingTask {
         adam.step(model);
         ema.update();
         return new Losses().put("mse", loss);
+    }
+
+    /**
+     * Overwrites every gradient buffer of a network with zeros. DJL's {@code zeroGradients()}
+     * computes g − g, which stays NaN when a freshly created gradient buffer holds NaN/Inf bit
+     * patterns (seen here: all weights NaN after the first Adam step, at random); writing zeros
+     * in place once, before the first backward, avoids it.
+     *
+     * @param block the network
+     */
+    static void clearGradients(Block block) {
+        for (ai.djl.nn.Parameter p : Params.named(block).values()) {
+            NDArray w = p.getArray();
+            if (p.requiresGradient() && w.hasGradient()) {
+                try (NDArray g = w.getGradient()) {
+                    int bytes = (int) g.size() * g.getDataType().getNumOfBytes();
+                    g.set(java.nio.ByteBuffer.allocateDirect(bytes));
+                }
+            }
+        }
     }
 
     @Override
