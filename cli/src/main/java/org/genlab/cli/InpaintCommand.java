@@ -43,7 +43,8 @@ public final class InpaintCommand implements Callable<Integer> {
     @Option(
             names = "--mask",
             defaultValue = "right",
-            description = "What to generate: left, right, top, bottom, center, or a PNG (white = generate).")
+            description =
+                    "What to generate: left, right, top, bottom, center, or a PNG (white = generate).")
     String mask;
 
     @Option(names = "--class", description = "Class to complete towards (conditional runs).")
@@ -109,7 +110,12 @@ public final class InpaintCommand implements Callable<Integer> {
             NDArray all = x.concat(shown, 0).concat(done, 0);
             Path file = out != null ? out : folder.samplesDir().resolve("inpaint.png");
             PngWriter.write(
-                    SampleGrid.builder().setImages(all).optColumns(n + 2).optScale(3).build().render(),
+                    SampleGrid.builder()
+                            .setImages(all)
+                            .optColumns(n + 2)
+                            .optScale(3)
+                            .build()
+                            .render(),
                     file,
                     Provenance.builder()
                             .optModel("diffusion unet (RePaint)")

@@ -85,7 +85,11 @@ public final class SampleDiffusionCommand implements Callable<Integer> {
             Block block = spec.build(m);
             Checkpoint cp =
                     Checkpoint.loadNetwork(
-                            folder.checkpointFile(), ModelSpec.MODEL, ModelSpec.NETWORK, block, true);
+                            folder.checkpointFile(),
+                            ModelSpec.MODEL,
+                            ModelSpec.NETWORK,
+                            block,
+                            true);
             Sampler s = sampler(spec);
             Denoiser d = spec.denoiser(block);
             NDArray labels = null;
@@ -104,7 +108,10 @@ public final class SampleDiffusionCommand implements Callable<Integer> {
             Seeds.seed(seed);
             NDArray xT = m.randomNormal(spec.batchShape(n));
             Trajectories.Recorder rec =
-                    gif ? new Trajectories.Recorder(Math.max(1, s.timesteps().length / 25), columns, 2) : null;
+                    gif
+                            ? new Trajectories.Recorder(
+                                    Math.max(1, s.timesteps().length / 25), columns, 2)
+                            : null;
             long t0 = System.nanoTime();
             NDArray x = s.sample(d, xT, labels, rec);
             x.toFloatArray();
@@ -117,10 +124,17 @@ public final class SampleDiffusionCommand implements Callable<Integer> {
                             .optRun(run.getFileName().toString())
                             .optSeed(seed)
                             .opt("sampler", name + (sampler.equals("ddim") ? " eta=" + eta : ""))
-                            .opt("guidance", spec.numClasses() > 0 ? Float.toString(guidance) : "none")
+                            .opt(
+                                    "guidance",
+                                    spec.numClasses() > 0 ? Float.toString(guidance) : "none")
                             .build();
             PngWriter.write(
-                    SampleGrid.builder().setImages(x).optColumns(columns).optScale(2).build().render(),
+                    SampleGrid.builder()
+                            .setImages(x)
+                            .optColumns(columns)
+                            .optScale(2)
+                            .build()
+                            .render(),
                     file,
                     prov);
             if (rec != null) {

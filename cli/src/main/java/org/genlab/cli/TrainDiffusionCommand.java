@@ -56,9 +56,7 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
     @Option(
             names = "--preset",
             defaultValue = "cpu",
-            description =
-                    "UNet size: cpu (base 32, 2 levels), tiny (base 16, 3 levels, for a busy CPU)"
-                            + " or gpu (base 128, Ho et al.).")
+            description = "UNet size: cpu (base 32, 2 levels) or gpu (base 128, Ho et al.).")
     String preset;
 
     @Option(names = "--prediction", defaultValue = "epsilon", description = "epsilon or v.")
@@ -122,7 +120,8 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                 reference = pts;
                 all =
                         new BatchSource.Batch(
-                                manager.create(Toy2d.flatten(pts), new ai.djl.ndarray.types.Shape(n, 2)),
+                                manager.create(
+                                        Toy2d.flatten(pts), new ai.djl.ndarray.types.Shape(n, 2)),
                                 null);
                 spec = new ModelSpec("mlp", preset, 2, 1, 1, 0, schedule, timesteps, pred);
             } else {
@@ -141,7 +140,10 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                                 pred);
             }
             long n = all.data().getShape().get(0);
-            long total = steps != null ? steps : epochs != null ? (long) Math.ceil(epochs * n / batch) : 3000;
+            long total =
+                    steps != null
+                            ? steps
+                            : epochs != null ? (long) Math.ceil(epochs * n / batch) : 3000;
             Map<String, String> config = new LinkedHashMap<>(spec.toConfig());
             config.put("dataset", dataset);
             config.put("items", Long.toString(n));
@@ -224,13 +226,15 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                             + " checkerboard.");
         }
         if (!schedule.matches("linear|cosine")) {
-            throw new GenLabException("Unknown --schedule '" + schedule + "': use linear or cosine.");
+            throw new GenLabException(
+                    "Unknown --schedule '" + schedule + "': use linear or cosine.");
         }
-        if (!preset.matches("tiny|cpu|gpu")) {
-            throw new GenLabException("Unknown --preset '" + preset + "': use tiny, cpu or gpu.");
+        if (!preset.matches("cpu|gpu")) {
+            throw new GenLabException("Unknown --preset '" + preset + "': use cpu or gpu.");
         }
         if (!prediction.matches("epsilon|v")) {
-            throw new GenLabException("Unknown --prediction '" + prediction + "': use epsilon or v.");
+            throw new GenLabException(
+                    "Unknown --prediction '" + prediction + "': use epsilon or v.");
         }
         if (steps != null && epochs != null) {
             throw new GenLabException("Give --steps or --epochs, not both.");

@@ -1,6 +1,5 @@
 package org.genlab.diffusion.data;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -14,8 +13,8 @@ import org.genlab.core.GenLabException;
 
 /**
  * A stop-gap reader of MNIST-format IDX files (MNIST, Fashion-MNIST) for this module's tests and
- * commands until {@code org.genlab.datasets.ImageDataset} is merged; it reads raw or gzipped
- * {@code train-images-idx3-ubyte} files from a folder and scales pixels to [−1, 1].
+ * commands until {@code org.genlab.datasets.ImageDataset} is merged; it reads raw or gzipped {@code
+ * train-images-idx3-ubyte} files from a folder and scales pixels to [−1, 1].
  */
 public final class MnistIdx {
 
@@ -33,7 +32,8 @@ public final class MnistIdx {
         if (env != null) {
             return Path.of(env);
         }
-        return Path.of(System.getProperty("user.home"), ".genlab", "data", "diffusion-fallback", name);
+        return Path.of(
+                System.getProperty("user.home"), ".genlab", "data", "diffusion-fallback", name);
     }
 
     /**

@@ -6,8 +6,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * A {@link BatchSource} over a data set held as one tensor on the device: each step draws B
- * indices uniformly with replacement from the (seeded) engine and gathers them in one op.
+ * A {@link BatchSource} over a data set held as one tensor on the device: each step draws B indices
+ * uniformly with replacement from the (seeded) engine and gathers them in one op.
  */
 public final class TensorBatchSource implements BatchSource {
 
@@ -39,7 +39,9 @@ public final class TensorBatchSource implements BatchSource {
         NDArray idx = manager.randomInteger(0, size(), new Shape(batchSize), DataType.INT64);
         long d = data.getShape().size() / size();
         NDArray flat = idx.mul(d).reshape(batchSize, 1).add(manager.arange(0L, d).reshape(1, d));
-        NDArray x = data.take(manager, flat).reshape(new Shape(batchSize).addAll(data.getShape().slice(1)));
+        NDArray x =
+                data.take(manager, flat)
+                        .reshape(new Shape(batchSize).addAll(data.getShape().slice(1)));
         NDArray y = labels == null ? null : labels.take(manager, idx);
         return new Batch(x, y);
     }

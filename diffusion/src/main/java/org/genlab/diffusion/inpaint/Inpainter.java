@@ -20,9 +20,9 @@ import org.genlab.diffusion.schedule.NoiseSchedule;
  *   x_t'         = m ⊙ x_t'^known + (1 − m) ⊙ x_t'^unknown
  * </pre>
  *
- * With {@link Builder#optResampling(int) r &gt; 1} resamplings, x_t' is diffused back to t
- * (x_t = √(ᾱ_t/ᾱ_t') x_t' + √(1 − ᾱ_t/ᾱ_t') z) and the step repeated, so the generated part has
- * time to agree with the known part (RePaint's jump length 1). It wraps a sampler's step.
+ * With {@link Builder#optResampling(int) r &gt; 1} resamplings, x_t' is diffused back to t (x_t =
+ * √(ᾱ_t/ᾱ_t') x_t' + √(1 − ᾱ_t/ᾱ_t') z) and the step repeated, so the generated part has time to
+ * agree with the known part (RePaint's jump length 1). It wraps a sampler's step.
  */
 public final class Inpainter {
 
@@ -123,8 +123,8 @@ public final class Inpainter {
      * Builds a mask (1, 1, H, W), 1 where known, from a named region to generate.
      *
      * @param manager where it lives
-     * @param region the part to GENERATE: {@code left}, {@code right}, {@code top}, {@code
-     *     bottom} (halves) or {@code center} (the middle half in each direction)
+     * @param region the part to GENERATE: {@code left}, {@code right}, {@code top}, {@code bottom}
+     *     (halves) or {@code center} (the middle half in each direction)
      * @param height H
      * @param width W
      * @return the mask

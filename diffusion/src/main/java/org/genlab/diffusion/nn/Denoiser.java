@@ -8,8 +8,8 @@ import ai.djl.training.ParameterStore;
 /**
  * A network that looks at a noisy x_t and its step t and predicts the noise ε (or v, see {@link
  * Prediction}): ε_θ(x_t, t[, y]) of Ho et al. 2020. Samplers, guidance and inpainting drive any
- * denoiser through this one method, so a closed-form predictor (for tests) and a {@link UNet}
- * are interchangeable.
+ * denoiser through this one method, so a closed-form predictor (for tests) and a {@link UNet} are
+ * interchangeable.
  */
 public interface Denoiser {
 

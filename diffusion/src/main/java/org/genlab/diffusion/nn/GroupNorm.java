@@ -88,8 +88,12 @@ public final class GroupNorm extends AbstractBlock {
         long[] bshape = new long[s.dimension()];
         java.util.Arrays.fill(bshape, 1);
         bshape[1] = c;
+        // the reshaped views belong to this forward: attach them to its manager, else every
+        // call would leave two arrays (that require gradients) in the parameters' manager
         NDArray g = ps.getValue(gamma, x.getDevice(), training).reshape(bshape);
         NDArray b = ps.getValue(beta, x.getDevice(), training).reshape(bshape);
+        g.attach(m);
+        b.attach(m);
         return new NDList(y.mul(g).add(b));
     }
 

@@ -8,8 +8,8 @@ import ai.djl.ndarray.NDArray;
  * <ul>
  *   <li>{@link #EPSILON}: the noise ε (Ho et al. 2020, the "simple" loss ‖ε − ε_θ(x_t, t)‖²);
  *   <li>{@link #V}: the velocity v = √ᾱ ε − √(1 − ᾱ) x_0 (Salimans &amp; Ho, <i>Progressive
- *       Distillation for Fast Sampling of Diffusion Models</i>, ICLR 2022), then ε = √(1 − ᾱ) x_t
- *       + √ᾱ v and x_0 = √ᾱ x_t − √(1 − ᾱ) v.
+ *       Distillation for Fast Sampling of Diffusion Models</i>, ICLR 2022), then ε = √(1 − ᾱ) x_t +
+ *       √ᾱ v and x_0 = √ᾱ x_t − √(1 − ᾱ) v.
  * </ul>
  */
 public enum Prediction {

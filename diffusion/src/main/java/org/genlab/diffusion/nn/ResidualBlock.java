@@ -76,7 +76,8 @@ public final class ResidualBlock extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.get(0);
         NDArray emb = inputs.get(1);
-        NDArray h = Layers.call(conv1, ps, training, Layers.silu(Layers.call(norm1, ps, training, x)));
+        NDArray h =
+                Layers.call(conv1, ps, training, Layers.silu(Layers.call(norm1, ps, training, x)));
         NDArray e = Layers.call(embProj, ps, training, Layers.silu(emb));
         h = h.add(e.reshape(e.getShape().get(0), outChannels, 1, 1));
         h = Layers.silu(Layers.call(norm2, ps, training, h));
@@ -90,7 +91,8 @@ public final class ResidualBlock extends AbstractBlock {
 
     @Override
     protected void initializeChildBlocks(
-            ai.djl.ndarray.NDManager manager, ai.djl.ndarray.types.DataType dataType,
+            ai.djl.ndarray.NDManager manager,
+            ai.djl.ndarray.types.DataType dataType,
             Shape... inputShapes) {
         // children are initialised lazily by the parent's dummy forward
     }

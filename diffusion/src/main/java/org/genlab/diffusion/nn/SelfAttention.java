@@ -67,7 +67,8 @@ public final class SelfAttention extends AbstractBlock {
 
     @Override
     protected void initializeChildBlocks(
-            ai.djl.ndarray.NDManager manager, ai.djl.ndarray.types.DataType dataType,
+            ai.djl.ndarray.NDManager manager,
+            ai.djl.ndarray.types.DataType dataType,
             Shape... inputShapes) {
         // lazily, by the parent's dummy forward
     }

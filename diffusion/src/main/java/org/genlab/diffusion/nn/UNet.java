@@ -28,13 +28,13 @@ import org.genlab.core.GenLabException;
  * upsampling + convolution up (DJL's {@code Conv2dTranspose} does not run on PyTorch; resize-conv
  * also avoids checkerboards, Odena et al. 2016).
  *
- * <p>With {@link Builder#optNumClasses(int) K classes} it is class-conditional: a learned
- * embedding of the label (K + 1 entries, the last is the "null" class ∅ used for classifier-free
- * guidance, Ho &amp; Salimans 2022) is added to the step embedding.
+ * <p>With {@link Builder#optNumClasses(int) K classes} it is class-conditional: a learned embedding
+ * of the label (K + 1 entries, the last is the "null" class ∅ used for classifier-free guidance, Ho
+ * &amp; Salimans 2022) is added to the step embedding.
  *
  * <p>Forward inputs: {@code (x_t (B, C, H, W), t float32 (B)[, labels int64 (B)])}; output ε̂ (or
- * v̂) shaped like x_t. Presets: {@link #cpu(int, int)} (MNIST on a laptop CPU) and {@link
- * #gpu(int, int)} (CIFAR-10 on a GPU).
+ * v̂) shaped like x_t. Presets: {@link #cpu(int, int)} (MNIST on a laptop CPU) and {@link #gpu(int,
+ * int)} (CIFAR-10 on a GPU).
  */
 public final class UNet extends AbstractBlock {
 
@@ -110,7 +110,9 @@ public final class UNet extends AbstractBlock {
             int out = base * mults[l];
             for (int r = 0; r <= numResBlocks; r++) {
                 int in = ch + skips.pop();
-                up.add(addChildBlock("up" + l + "_res" + r, new ResidualBlock(in, out, g, b.dropout)));
+                up.add(
+                        addChildBlock(
+                                "up" + l + "_res" + r, new ResidualBlock(in, out, g, b.dropout)));
                 ch = out;
                 if (l == levels - 1) {
                     up.add(addChildBlock("up" + l + "_attn" + r, new SelfAttention(ch, g)));
@@ -140,24 +142,6 @@ public final class UNet extends AbstractBlock {
                 .optChannelMultipliers(1, 2)
                 .optNumResBlocks(1)
                 .optGroups(8)
-                .optNumClasses(numClasses);
-    }
-
-    /**
-     * A smaller preset for a busy or slow CPU: 16 base channels, 3 levels (28 → 14 → 7), one
-     * residual block per level, attention at 7×7, 4 groups (≈ 4× cheaper than {@link #cpu}).
-     *
-     * @param channels image channels
-     * @param numClasses classes, or 0
-     * @return the builder
-     */
-    public static Builder tiny(int channels, int numClasses) {
-        return builder()
-                .setChannels(channels)
-                .optBaseChannels(16)
-                .optChannelMultipliers(1, 2, 2)
-                .optNumResBlocks(1)
-                .optGroups(4)
                 .optNumClasses(numClasses);
     }
 

@@ -6,9 +6,9 @@ import org.genlab.diffusion.nn.Denoiser;
 import org.genlab.diffusion.schedule.NoiseSchedule;
 
 /**
- * Denoising Diffusion Implicit Models (Song, Meng &amp; Ermon, ICLR 2021, eq. 12): the same
- * trained ε-model, sampled on any decreasing sub-sequence τ of the T steps ("respacing"), from t
- * to t' &lt; t:
+ * Denoising Diffusion Implicit Models (Song, Meng &amp; Ermon, ICLR 2021, eq. 12): the same trained
+ * ε-model, sampled on any decreasing sub-sequence τ of the T steps ("respacing"), from t to t' &lt;
+ * t:
  *
  * <pre>
  *   x̂_0 = (x_t − √(1 − ᾱ_t) ε̂) / √ᾱ_t
@@ -16,8 +16,8 @@ import org.genlab.diffusion.schedule.NoiseSchedule;
  *   x_t' = √ᾱ_t' x̂_0 + √(1 − ᾱ_t' − σ²) ε̂ + σ z
  * </pre>
  *
- * η = 0 is deterministic (the same x_T always gives the same x_0); η = 1 over all T steps is
- * DDPM's ancestral sampler.
+ * η = 0 is deterministic (the same x_T always gives the same x_0); η = 1 over all T steps is DDPM's
+ * ancestral sampler.
  */
 public final class DdimSampler implements Sampler {
 

@@ -5,8 +5,8 @@ import org.genlab.diffusion.nn.Denoiser;
 import org.genlab.diffusion.schedule.NoiseSchedule;
 
 /**
- * Ancestral sampling of Ho et al. 2020 (Algorithm 2), over all T steps: estimate x̂_0 from ε̂,
- * then draw from the posterior q(x_{t−1} | x_t, x̂_0):
+ * Ancestral sampling of Ho et al. 2020 (Algorithm 2), over all T steps: estimate x̂_0 from ε̂, then
+ * draw from the posterior q(x_{t−1} | x_t, x̂_0):
  *
  * <pre>
  *   x̂_0 = (x_t − √(1 − ᾱ_t) ε̂) / √ᾱ_t                   (optionally clipped to [−1, 1])

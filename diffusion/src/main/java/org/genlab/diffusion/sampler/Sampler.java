@@ -7,13 +7,13 @@ import org.genlab.diffusion.nn.Denoiser;
 import org.genlab.diffusion.schedule.NoiseSchedule;
 
 /**
- * The reverse process: starts from x_T ~ N(0, I) and walks down a decreasing list of steps,
- * asking a {@link Denoiser} for ε̂ at each one (diffusers' "pipeline" + "scheduler step"). The two
+ * The reverse process: starts from x_T ~ N(0, I) and walks down a decreasing list of steps, asking
+ * a {@link Denoiser} for ε̂ at each one (diffusers' "pipeline" + "scheduler step"). The two
  * implementations are {@link DdpmSampler} (Ho et al. 2020, all T steps) and {@link DdimSampler}
  * (Song et al. 2021, any sub-sequence, η from 0 = deterministic to 1 = DDPM-like).
  *
- * <p>Randomness comes from the engine's generator: seed it ({@code Seeds.seed}) before sampling
- * and the samples are reproducible.
+ * <p>Randomness comes from the engine's generator: seed it ({@code Seeds.seed}) before sampling and
+ * the samples are reproducible.
  */
 public interface Sampler {
 

@@ -47,8 +47,8 @@ public final class ForwardProcess {
     }
 
     /**
-     * The v-prediction target of Salimans &amp; Ho, <i>Progressive Distillation</i> (ICLR 2022): v =
-     * √ᾱ_t ε − √(1 − ᾱ_t) x_0.
+     * The v-prediction target of Salimans &amp; Ho, <i>Progressive Distillation</i> (ICLR 2022): v
+     * = √ᾱ_t ε − √(1 − ᾱ_t) x_0.
      *
      * @param tables the schedule's device tables
      * @param x0 clean data

@@ -45,9 +45,9 @@ import org.genlab.diffusion.schedule.NoiseSchedule;
  *   L = ‖ε − ε_θ(x_t, t[, y])‖²      (or ‖v − v_θ‖² with v = √ᾱ ε − √(1 − ᾱ) x_0)
  * </pre>
  *
- * For classifier-free guidance the label is replaced by the null class with probability p
- * (Ho &amp; Salimans 2022). An EMA of the weights is kept for sampling. Progress samples are drawn
- * with the EMA weights by DDIM from a fixed noise batch.
+ * For classifier-free guidance the label is replaced by the null class with probability p (Ho &amp;
+ * Salimans 2022). An EMA of the weights is kept for sampling. Progress samples are drawn with the
+ * EMA weights by DDIM from a fixed noise batch.
  */
 public final class DiffusionTrainer implements TrainingTask {
 
@@ -69,6 +69,7 @@ public final class DiffusionTrainer implements TrainingTask {
     private final float guidance;
     private final String runName;
     private final float[][] referencePoints;
+    private final float gradientClip;
     private boolean gradientsCleared;
 
     private DiffusionTrainer(Builder b) {
@@ -94,6 +95,7 @@ public final class DiffusionTrainer implements TrainingTask {
         guidance = b.guidance;
         runName = b.runName;
         referencePoints = b.referencePoints;
+        gradientClip = b.gradientClip;
     }
 
     /**
@@ -138,16 +140,55 @@ public final class DiffusionTrainer implements TrainingTask {
             loss = out.sub(target).square().mean();
             gc.backward(loss);
         }
+        if (gradientClip > 0) {
+            clipGradientNorm(model, gradientClip);
+        }
         adam.step(model);
         ema.update();
         return new Losses().put("mse", loss);
     }
 
     /**
+     * Scales all gradients so that their global L2 norm is at most {@code maxNorm} (Ho et al. clip
+     * at 1), on the device, without a host sync.
+     *
+     * @param block the network
+     * @param maxNorm the largest allowed norm
+     */
+    static void clipGradientNorm(Block block, float maxNorm) {
+        java.util.List<NDArray> grads = new java.util.ArrayList<>();
+        for (ai.djl.nn.Parameter p : Params.named(block).values()) {
+            if (p.requiresGradient() && p.getArray().hasGradient()) {
+                grads.add(p.getArray().getGradient());
+            }
+        }
+        if (grads.isEmpty()) {
+            return;
+        }
+        NDList squares = new NDList();
+        for (NDArray g : grads) {
+            squares.add(g.square().sum().reshape(1));
+        }
+        NDArray norm = NDArrays.concat(squares).sum().sqrt();
+        NDArray scale = norm.maximum(maxNorm).pow(-1).mul(maxNorm);
+        for (NDArray g : grads) {
+            g.muli(scale);
+        }
+        for (NDArray a : squares) {
+            a.close();
+        }
+        norm.close();
+        scale.close();
+        for (NDArray g : grads) {
+            g.close();
+        }
+    }
+
+    /**
      * Overwrites every gradient buffer of a network with zeros. DJL's {@code zeroGradients()}
      * computes g − g, which stays NaN when a freshly created gradient buffer holds NaN/Inf bit
-     * patterns (seen here: all weights NaN after the first Adam step, at random); writing zeros
-     * in place once, before the first backward, avoids it.
+     * patterns (seen here: all weights NaN after the first Adam step, at random); writing zeros in
+     * place once, before the first backward, avoids it.
      *
      * @param block the network
      */
@@ -202,7 +243,8 @@ public final class DiffusionTrainer implements TrainingTask {
                                         .optSteps(Math.min(sampleSteps, schedule.steps()))
                                         .optClipDenoised(!"mlp".equals(spec.network()))
                                         .build();
-                        Path file = folder.resolve(String.format(Locale.ROOT, "step-%07d.png", step));
+                        Path file =
+                                folder.resolve(String.format(Locale.ROOT, "step-%07d.png", step));
                         Provenance prov =
                                 Provenance.builder()
                                         .optModel("diffusion " + spec.network())
@@ -302,6 +344,7 @@ public final class DiffusionTrainer implements TrainingTask {
         private float guidance = 3f;
         private String runName = "";
         private float[][] referencePoints;
+        private float gradientClip = 1f;
 
         private Builder() {}
 
@@ -398,6 +441,17 @@ public final class DiffusionTrainer implements TrainingTask {
             this.sampleSteps = steps;
             this.sampleSeed = seed;
             this.guidance = guidanceWeight;
+            return this;
+        }
+
+        /**
+         * Clips the global gradient norm (default 1, as Ho et al.; 0 turns clipping off).
+         *
+         * @param maxNorm the largest norm
+         * @return this
+         */
+        public Builder optGradientClip(float maxNorm) {
+            this.gradientClip = maxNorm;
             return this;
         }
 

@@ -61,9 +61,6 @@ public record ModelSpec(
             case "cpu":
                 b = UNet.cpu(channels, numClasses);
                 break;
-            case "tiny":
-                b = UNet.tiny(channels, numClasses);
-                break;
             case "gpu":
                 b = UNet.gpu(channels, numClasses);
                 if (height % 8 != 0) {
@@ -71,7 +68,7 @@ public record ModelSpec(
                 }
                 break;
             default:
-                throw new GenLabException("Unknown preset '" + preset + "': use tiny, cpu or gpu.");
+                throw new GenLabException("Unknown preset '" + preset + "': use cpu or gpu.");
         }
         UNet unet = b.build();
         unet.initialize(manager, height, width);

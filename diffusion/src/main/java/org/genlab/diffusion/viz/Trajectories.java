@@ -38,7 +38,10 @@ public final class Trajectories {
         List<String> labels = new ArrayList<>();
         NDArray eps = m.randomNormal(image.getShape());
         for (int i = 0; i < frames; i++) {
-            int t = i == 0 ? -1 : (int) Math.round((schedule.steps() - 1) * i / (double) (frames - 1));
+            int t =
+                    i == 0
+                            ? -1
+                            : (int) Math.round((schedule.steps() - 1) * i / (double) (frames - 1));
             cols.add(ForwardProcess.sample(schedule, image, t, eps).clip(-1f, 1f));
             labels.add("t=" + (t + 1));
         }

@@ -27,8 +27,7 @@ class ClassifierFreeGuidanceTest {
                     };
             ClassifierFreeGuidance cfg = new ClassifierFreeGuidance(fake, 10, 3f);
             NDArray x = m.create(new float[] {0.5f, -1f}, new Shape(2, 1));
-            NDArray out =
-                    cfg.predict(x, m.create(new float[] {5, 5}), m.create(new long[] {2, 7}));
+            NDArray out = cfg.predict(x, m.create(new float[] {5, 5}), m.create(new long[] {2, 7}));
             // ε_u = x, ε_c = x + y  ⇒  ε_u + 3 (ε_c − ε_u) = x + 3y
             float[] f = out.toFloatArray();
             assertThat(f[0]).isCloseTo(0.5f + 6f, within(1e-6f));

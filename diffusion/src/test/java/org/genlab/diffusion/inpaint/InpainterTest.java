@@ -44,7 +44,8 @@ class InpainterTest {
                 float[] mk = mask.toFloatArray();
                 for (int i = 0; i < o.length; i++) {
                     if (mk[i % 64] == 1f) {
-                        assertThat(o[i]).isCloseTo(in[i], org.assertj.core.api.Assertions.within(1e-5f));
+                        assertThat(o[i])
+                                .isCloseTo(in[i], org.assertj.core.api.Assertions.within(1e-5f));
                     } else {
                         assertThat(o[i]).isBetween(0.4f, 0.6f);
                     }

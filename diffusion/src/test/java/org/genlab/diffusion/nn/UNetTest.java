@@ -18,7 +18,10 @@ class UNetTest {
             NDArray x = m.randomNormal(new Shape(3, 1, 28, 28));
             NDArray out =
                     Denoiser.of(mnist, Prediction.EPSILON)
-                            .predict(x, m.create(new float[] {0, 10, 999}), m.create(new long[] {1, 2, 10}));
+                            .predict(
+                                    x,
+                                    m.create(new float[] {0, 10, 999}),
+                                    m.create(new long[] {1, 2, 10}));
             assertThat(out.getShape()).isEqualTo(x.getShape());
             assertThat(Params.count(mnist)).isBetween(300_000L, 3_000_000L);
 
@@ -32,7 +35,8 @@ class UNetTest {
             cifar.initialize(m, 32, 32);
             NDArray y = m.randomNormal(new Shape(2, 3, 32, 32));
             NDArray out2 =
-                    Denoiser.of(cifar, Prediction.EPSILON).predict(y, m.create(new float[] {5, 500}), null);
+                    Denoiser.of(cifar, Prediction.EPSILON)
+                            .predict(y, m.create(new float[] {5, 500}), null);
             assertThat(out2.getShape()).isEqualTo(y.getShape());
         }
     }
@@ -42,8 +46,7 @@ class UNetTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.create(new float[] {1, 2, 3, 4}, new Shape(1, 1, 2, 2));
             float[] up = x.repeat(2, 2).repeat(3, 2).toFloatArray();
-            assertThat(up)
-                    .containsExactly(1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4);
+            assertThat(up).containsExactly(1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4);
         }
     }
 }

@@ -30,7 +30,10 @@ final class GaussianOracle implements Denoiser {
         double det = a * d - b * b;
         double k = Math.sqrt(1 - ab);
         float[] inv = {
-            (float) (k * d / det), (float) (-k * b / det), (float) (-k * b / det), (float) (k * a / det)
+            (float) (k * d / det),
+            (float) (-k * b / det),
+            (float) (-k * b / det),
+            (float) (k * a / det)
         };
         NDArray centred =
                 xt.sub(

@@ -30,7 +30,8 @@ class MnistRunTest {
     private static TrainingLoop loop(
             NDManager m, BatchSource.Batch data, RunFolder run, long steps, boolean resume) {
         Seeds.seed(3);
-        ModelSpec spec = new ModelSpec("unet", "cpu", 1, 28, 28, 10, "linear", 1000, Prediction.EPSILON);
+        ModelSpec spec =
+                new ModelSpec("unet", "cpu", 1, 28, 28, 10, "linear", 1000, Prediction.EPSILON);
         Block net = spec.build(m);
         DiffusionTrainer task =
                 DiffusionTrainer.builder()

@@ -40,14 +40,16 @@ class SwissRollTest {
             Seeds.seed(5);
             float[][] train = Toy2d.sample("swissroll", 2000, 1);
             float[][] heldOut = Toy2d.sample("swissroll", 500, 2);
-            ModelSpec spec = new ModelSpec("mlp", "cpu", 2, 1, 1, 0, "cosine", 100, Prediction.EPSILON);
+            ModelSpec spec =
+                    new ModelSpec("mlp", "cpu", 2, 1, 1, 0, "cosine", 100, Prediction.EPSILON);
             Block net = spec.build(m);
             DiffusionTrainer trainer =
                     DiffusionTrainer.builder()
                             .setModel(spec, net)
                             .setData(
                                     new TensorBatchSource(
-                                            m.create(Toy2d.flatten(train), new Shape(2000, 2)), null))
+                                            m.create(Toy2d.flatten(train), new Shape(2000, 2)),
+                                            null))
                             .setManager(m)
                             .optBatchSize(256)
                             .optLearningRate(2e-3f)
