@@ -184,6 +184,9 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                             .build();
             loop.fit();
             double sps = loop.getStepsPerSecond();
+            if (toy && !loop.wasInterrupted()) {
+                writeToyPictures(task, spec, all.data(), reference, folder, seed);
+            }
             System.out.printf(
                     Locale.ROOT,
                     "Trained %s on %s (%s): %.1f ms/step at batch %d (%.1f images/s). Run: %s%n",
@@ -196,6 +199,54 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                     dir);
         }
         return 0;
+    }
+
+    private static void writeToyPictures(
+            DiffusionTrainer task,
+            ModelSpec spec,
+            ai.djl.ndarray.NDArray data,
+            float[][] reference,
+            RunFolder folder,
+            long seed) {
+        org.genlab.diffusion.schedule.NoiseSchedule s = spec.noiseSchedule();
+        org.genlab.core.image.Provenance prov =
+                org.genlab.core.image.Provenance.builder()
+                        .optModel("diffusion mlp")
+                        .optRun(folder.dir().getFileName().toString())
+                        .optSeed(seed)
+                        .build();
+        Path dir = folder.samplesDir();
+        Seeds.seed(seed);
+        ai.djl.ndarray.NDArray sub = data.get("0:1000");
+        org.genlab.core.image.AnimatedGif.write(
+                dir.resolve("forward.gif"),
+                org.genlab.diffusion.viz.PointClouds.forward(s, sub, 25, 480),
+                120,
+                1500,
+                prov);
+        task.withEmaWeights(
+                d -> {
+                    org.genlab.diffusion.viz.PointClouds.Recorder rec =
+                            org.genlab.diffusion.viz.PointClouds.reverse(
+                                    Math.max(1, s.steps() / 25), 480);
+                    Seeds.seed(seed);
+                    org.genlab.diffusion.sampler.Sampler ddpm =
+                            org.genlab.diffusion.sampler.DdpmSampler.builder()
+                                    .setSchedule(s)
+                                    .optClipDenoised(false)
+                                    .build();
+                    ddpm.sample(d, sub.getManager().randomNormal(sub.getShape()), null, rec);
+                    org.genlab.core.image.AnimatedGif.write(
+                            dir.resolve("reverse.gif"), rec.frames(), 120, 1500, prov);
+                    for (double f : new double[] {0.05, 0.25, 0.5, 0.9}) {
+                        int t = (int) Math.round(f * (s.steps() - 1));
+                        org.genlab.core.image.PngWriter.write(
+                                org.genlab.diffusion.viz.PointClouds.driftField(
+                                        d, s, t, reference, 2.5f, 21, 520),
+                                dir.resolve(String.format(Locale.ROOT, "drift-t%04d.png", t + 1)),
+                                prov);
+                    }
+                });
     }
 
     private BatchSource.Batch loadImages(NDManager manager) {

@@ -32,6 +32,7 @@ import org.genlab.diffusion.guidance.ClassifierFreeGuidance;
 import org.genlab.diffusion.nn.Denoiser;
 import org.genlab.diffusion.nn.Prediction;
 import org.genlab.diffusion.sampler.DdimSampler;
+import org.genlab.diffusion.sampler.DdpmSampler;
 import org.genlab.diffusion.sampler.Sampler;
 import org.genlab.diffusion.schedule.ForwardProcess;
 import org.genlab.diffusion.schedule.NoiseSchedule;
@@ -70,7 +71,6 @@ public final class DiffusionTrainer implements TrainingTask {
     private final String runName;
     private final float[][] referencePoints;
     private final float gradientClip;
-    private boolean gradientsCleared;
 
     private DiffusionTrainer(Builder b) {
         model = b.model;
@@ -132,10 +132,6 @@ public final class DiffusionTrainer implements TrainingTask {
         NDArray loss;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             gc.zeroGradients();
-            if (!gradientsCleared) {
-                clearGradients(model);
-                gradientsCleared = true;
-            }
             NDArray out = model.forward(ps, in, true).singletonOrThrow();
             loss = out.sub(target).square().mean();
             gc.backward(loss);
@@ -184,26 +180,6 @@ public final class DiffusionTrainer implements TrainingTask {
         }
     }
 
-    /**
-     * Overwrites every gradient buffer of a network with zeros. DJL's {@code zeroGradients()}
-     * computes g − g, which stays NaN when a freshly created gradient buffer holds NaN/Inf bit
-     * patterns (seen here: all weights NaN after the first Adam step, at random); writing zeros in
-     * place once, before the first backward, avoids it.
-     *
-     * @param block the network
-     */
-    static void clearGradients(Block block) {
-        for (ai.djl.nn.Parameter p : Params.named(block).values()) {
-            NDArray w = p.getArray();
-            if (p.requiresGradient() && w.hasGradient()) {
-                try (NDArray g = w.getGradient()) {
-                    int bytes = (int) g.size() * g.getDataType().getNumOfBytes();
-                    g.set(java.nio.ByteBuffer.allocateDirect(bytes));
-                }
-            }
-        }
-    }
-
     @Override
     public TrainState state() {
         return state;
@@ -222,11 +198,11 @@ public final class DiffusionTrainer implements TrainingTask {
                 c.attach(tmp);
                 saved.put(e.getKey(), c);
             }
-            ema.copyTo(model);
+            SafeWeights.copyInto(model, ema.state());
             try {
                 action.accept(spec.denoiser(model));
             } finally {
-                Ema.copyInto(model, saved);
+                SafeWeights.copyInto(model, saved);
             }
         }
     }
@@ -237,12 +213,18 @@ public final class DiffusionTrainer implements TrainingTask {
                 d -> {
                     try (NDManager m = manager.newSubManager()) {
                         Seeds.seed(sampleSeed);
+                        // 2D data: DDPM, unclipped (DDIM's x̂_0 = (x − √(1−ᾱ) ε̂)/√ᾱ blows up
+                        // where ᾱ ≈ 0 without a clip range); images: DDIM with x̂_0 in [−1, 1]
                         Sampler sampler =
-                                DdimSampler.builder()
-                                        .setSchedule(schedule)
-                                        .optSteps(Math.min(sampleSteps, schedule.steps()))
-                                        .optClipDenoised(!"mlp".equals(spec.network()))
-                                        .build();
+                                "mlp".equals(spec.network())
+                                        ? DdpmSampler.builder()
+                                                .setSchedule(schedule)
+                                                .optClipDenoised(false)
+                                                .build()
+                                        : DdimSampler.builder()
+                                                .setSchedule(schedule)
+                                                .optSteps(Math.min(sampleSteps, schedule.steps()))
+                                                .build();
                         Path file =
                                 folder.resolve(String.format(Locale.ROOT, "step-%07d.png", step));
                         Provenance prov =
@@ -251,7 +233,11 @@ public final class DiffusionTrainer implements TrainingTask {
                                         .optRun(runName)
                                         .optSeed(sampleSeed)
                                         .opt("step", Long.toString(step))
-                                        .opt("sampler", "ddim-" + sampler.timesteps().length)
+                                        .opt(
+                                                "sampler",
+                                                sampler.getClass().getSimpleName()
+                                                        + "-"
+                                                        + sampler.timesteps().length)
                                         .build();
                         if ("mlp".equals(spec.network())) {
                             NDArray x = sampler.sample(d, m, spec.batchShape(sampleCount), null);
