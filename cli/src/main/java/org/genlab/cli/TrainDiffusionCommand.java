@@ -186,6 +186,17 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
             double sps = loop.getStepsPerSecond();
             if (toy && !loop.wasInterrupted()) {
                 writeToyPictures(task, spec, all.data(), reference, folder, seed);
+            } else if (!toy) {
+                Seeds.seed(seed);
+                org.genlab.core.image.PngWriter.write(
+                        org.genlab.diffusion.viz.Trajectories.forwardStrip(
+                                spec.noiseSchedule(), all.data().get("0:1"), 11, 3),
+                        folder.samplesDir().resolve("forward-strip.png"),
+                        org.genlab.core.image.Provenance.builder()
+                                .optModel("forward process q(x_t|x_0), " + spec.schedule())
+                                .optRun(dir.getFileName().toString())
+                                .optSeed(seed)
+                                .build());
             }
             System.out.printf(
                     Locale.ROOT,

@@ -248,7 +248,7 @@ public final class DiffusionTrainer implements TrainingTask {
                             series.put("samples", toPoints(x));
                             BufferedImage img =
                                     Charts.toImage(
-                                            Charts.scatter(series, "DDIM samples, step " + step),
+                                            Charts.scatter(series, "DDPM samples, step " + step),
                                             600,
                                             600);
                             PngWriter.write(img, file, prov);
