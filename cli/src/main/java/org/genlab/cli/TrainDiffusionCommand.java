@@ -98,6 +98,13 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run's checkpoint.")
     boolean resume;
 
+    @Option(
+            names = "--init-from",
+            description =
+                    "Start from the weights of another run of the same model (fine-tuning); the"
+                            + " optimizer starts afresh.")
+    Path initFrom;
+
     @Option(names = "--limit", description = "Use only the first N training items.")
     Integer limit;
 
@@ -155,6 +162,16 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
             config.put("steps", Long.toString(total));
             config.put("device", Devices.name(device));
             Block model = spec.build(manager);
+            if (initFrom != null) {
+                RunFolder from = RunFolder.open(initFrom);
+                if (!ModelSpec.fromConfig(from.config()).equals(spec)) {
+                    throw new GenLabException(
+                            initFrom + " holds a different model; --init-from needs the same one.");
+                }
+                org.genlab.diffusion.train.SafeWeights.loadNetwork(
+                        from.checkpointFile(), ModelSpec.NETWORK, model, false);
+                config.put("initFrom", initFrom.toString());
+            }
             DiffusionTrainer task =
                     DiffusionTrainer.builder()
                             .setModel(spec, model)
