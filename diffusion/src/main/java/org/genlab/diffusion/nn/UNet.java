@@ -1,0 +1,412 @@
+package org.genlab.diffusion.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.util.PairList;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import org.genlab.core.GenLabException;
+
+/**
+ * The denoising UNet of Ho et al. 2020 (after PixelCNN++ and Ronneberger et al. 2015), scaled to
+ * taste: at each of L resolutions R {@link ResidualBlock}s with GroupNorm and SiLU, the sinusoidal
+ * step embedding added in every block, {@link SelfAttention} at the lowest resolution, skip
+ * connections from the down path to the up path, stride-2 convolutions down and nearest-neighbour
+ * upsampling + convolution up (DJL's {@code Conv2dTranspose} does not run on PyTorch; resize-conv
+ * also avoids checkerboards, Odena et al. 2016).
+ *
+ * <p>With {@link Builder#optNumClasses(int) K classes} it is class-conditional: a learned embedding
+ * of the label (K + 1 entries, the last is the "null" class ∅ used for classifier-free guidance, Ho
+ * &amp; Salimans 2022) is added to the step embedding.
+ *
+ * <p>Forward inputs: {@code (x_t (B, C, H, W), t float32 (B)[, labels int64 (B)])}; output ε̂ (or
+ * v̂) shaped like x_t. Presets: {@link #cpu(int, int)} (MNIST on a laptop CPU) and {@link #gpu(int,
+ * int)} (CIFAR-10 on a GPU).
+ */
+public final class UNet extends AbstractBlock {
+
+    private final int channels;
+    private final int base;
+    private final int[] mults;
+    private final int numResBlocks;
+    private final int numClasses;
+    private final int embDim;
+
+    private final Block convIn;
+    private final Block timeMlp1;
+    private final Block timeMlp2;
+    private final Block classEmb;
+    private final List<Block> down = new ArrayList<>();
+    private final List<Block> up = new ArrayList<>();
+    private final Block mid1;
+    private final Block midAttn;
+    private final Block mid2;
+    private final Block normOut;
+    private final Block convOut;
+
+    private UNet(Builder b) {
+        channels = b.channels;
+        base = b.base;
+        mults = b.mults.clone();
+        numResBlocks = b.numResBlocks;
+        numClasses = b.numClasses;
+        embDim = 4 * base;
+        int g = b.groups;
+        int levels = mults.length;
+        convIn = addChildBlock("convIn", ResidualBlock.conv3x3(base * mults[0]));
+        timeMlp1 = addChildBlock("time1", Linear.builder().setUnits(embDim).build());
+        timeMlp2 = addChildBlock("time2", Linear.builder().setUnits(embDim).build());
+        classEmb =
+                numClasses > 0
+                        ? addChildBlock(
+                                "classEmb",
+                                Linear.builder().setUnits(embDim).optBias(false).build())
+                        : null;
+        Deque<Integer> skips = new ArrayDeque<>();
+        int ch = base * mults[0];
+        skips.push(ch);
+        for (int l = 0; l < levels; l++) {
+            int out = base * mults[l];
+            for (int r = 0; r < numResBlocks; r++) {
+                down.add(
+                        addChildBlock(
+                                "down" + l + "_res" + r, new ResidualBlock(ch, out, g, b.dropout)));
+                ch = out;
+                if (l == levels - 1) {
+                    down.add(addChildBlock("down" + l + "_attn" + r, new SelfAttention(ch, g)));
+                }
+                skips.push(ch);
+            }
+            if (l != levels - 1) {
+                down.add(
+                        addChildBlock(
+                                "down" + l + "_pool",
+                                Conv2d.builder()
+                                        .setKernelShape(new Shape(3, 3))
+                                        .optStride(new Shape(2, 2))
+                                        .optPadding(new Shape(1, 1))
+                                        .setFilters(ch)
+                                        .build()));
+                skips.push(ch);
+            }
+        }
+        mid1 = addChildBlock("mid1", new ResidualBlock(ch, ch, g, b.dropout));
+        midAttn = addChildBlock("midAttn", new SelfAttention(ch, g));
+        mid2 = addChildBlock("mid2", new ResidualBlock(ch, ch, g, b.dropout));
+        for (int l = levels - 1; l >= 0; l--) {
+            int out = base * mults[l];
+            for (int r = 0; r <= numResBlocks; r++) {
+                int in = ch + skips.pop();
+                up.add(
+                        addChildBlock(
+                                "up" + l + "_res" + r, new ResidualBlock(in, out, g, b.dropout)));
+                ch = out;
+                if (l == levels - 1) {
+                    up.add(addChildBlock("up" + l + "_attn" + r, new SelfAttention(ch, g)));
+                }
+            }
+            if (l != 0) {
+                up.add(addChildBlock("up" + l + "_upsample", ResidualBlock.conv3x3(ch)));
+            }
+        }
+        normOut = addChildBlock("normOut", new GroupNorm(g));
+        convOut = addChildBlock("convOut", ResidualBlock.conv3x3(channels));
+        setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
+    }
+
+    /**
+     * The preset for MNIST / Fashion-MNIST on a laptop CPU: 32 base channels, 2 levels (28 → 14),
+     * one residual block per level, attention at 14×14 (≈ 1.1 M parameters with 10 classes).
+     *
+     * @param channels image channels
+     * @param numClasses classes, or 0 for an unconditional model
+     * @return the builder, to adjust further
+     */
+    public static Builder cpu(int channels, int numClasses) {
+        return builder()
+                .setChannels(channels)
+                .optBaseChannels(32)
+                .optChannelMultipliers(1, 2)
+                .optNumResBlocks(1)
+                .optGroups(8)
+                .optNumClasses(numClasses);
+    }
+
+    /**
+     * The preset for CIFAR-10 on a GPU, close to Ho et al.'s CIFAR-10 model: 128 base channels,
+     * multipliers (1, 2, 2, 2), 2 residual blocks per level, dropout 0.1, 32 groups.
+     *
+     * @param channels image channels
+     * @param numClasses classes, or 0
+     * @return the builder
+     */
+    public static Builder gpu(int channels, int numClasses) {
+        return builder()
+                .setChannels(channels)
+                .optBaseChannels(128)
+                .optChannelMultipliers(1, 2, 2, 2)
+                .optNumResBlocks(2)
+                .optGroups(32)
+                .optDropout(0.1f)
+                .optNumClasses(numClasses);
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Initialises every parameter for images of the given size.
+     *
+     * @param manager where the parameters live
+     * @param height H (divisible by 2^(levels − 1))
+     * @param width W
+     */
+    public void initialize(NDManager manager, int height, int width) {
+        int f = 1 << (mults.length - 1);
+        if (height % f != 0 || width % f != 0) {
+            throw new GenLabException(
+                    "A UNet with "
+                            + mults.length
+                            + " levels needs a size divisible by "
+                            + f
+                            + ", got "
+                            + height
+                            + "×"
+                            + width
+                            + ". Use fewer levels.");
+        }
+        Shape x = new Shape(1, channels, height, width);
+        if (numClasses > 0) {
+            initialize(manager, DataType.FLOAT32, x, new Shape(1), new Shape(1));
+        } else {
+            initialize(manager, DataType.FLOAT32, x, new Shape(1));
+        }
+    }
+
+    @Override
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
+        Layers.initializeByForward(manager, this, inputShapes[0], numClasses > 0);
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return run(ps, inputs, training);
+    }
+
+    NDList run(ParameterStore ps, NDList inputs, boolean training) {
+        NDArray x = inputs.get(0);
+        NDArray t = inputs.get(1);
+        NDArray emb = Layers.sinusoidal(t, base);
+        emb = Layers.call(timeMlp1, ps, training, emb);
+        emb = Layers.call(timeMlp2, ps, training, Layers.silu(emb));
+        if (classEmb != null) {
+            NDArray labels;
+            if (inputs.size() > 2) {
+                labels = inputs.get(2);
+            } else {
+                labels = x.getManager().full(new Shape(x.getShape().get(0)), numClasses);
+            }
+            NDArray oneHot = labels.toType(DataType.INT64, false).oneHot(numClasses + 1);
+            emb = emb.add(Layers.call(classEmb, ps, training, oneHot));
+        }
+        NDArray h = Layers.call(convIn, ps, training, x);
+        Deque<NDArray> hs = new ArrayDeque<>();
+        hs.push(h);
+        for (Block b : down) {
+            if (b instanceof ResidualBlock) {
+                h = Layers.call(b, ps, training, h, emb);
+                hs.push(h);
+            } else if (b instanceof SelfAttention) {
+                h = Layers.call(b, ps, training, h);
+                hs.pop();
+                hs.push(h);
+            } else {
+                h = Layers.call(b, ps, training, h);
+                hs.push(h);
+            }
+        }
+        h = Layers.call(mid1, ps, training, h, emb);
+        h = Layers.call(midAttn, ps, training, h);
+        h = Layers.call(mid2, ps, training, h, emb);
+        for (Block b : up) {
+            if (b instanceof ResidualBlock) {
+                h = Layers.call(b, ps, training, h.concat(hs.pop(), 1), emb);
+            } else if (b instanceof SelfAttention) {
+                h = Layers.call(b, ps, training, h);
+            } else {
+                h = Layers.call(b, ps, training, h.repeat(2, 2).repeat(3, 2));
+            }
+        }
+        h = Layers.silu(Layers.call(normOut, ps, training, h));
+        return new NDList(Layers.call(convOut, ps, training, h));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    /**
+     * Returns the number of classes (0 if unconditional); the null class is this index.
+     *
+     * @return K
+     */
+    public int numClasses() {
+        return numClasses;
+    }
+
+    /**
+     * Returns the image channel count.
+     *
+     * @return C
+     */
+    public int channels() {
+        return channels;
+    }
+
+    @Override
+    public String toString() {
+        return "UNet(base="
+                + base
+                + ", mults="
+                + Arrays.toString(mults)
+                + ", res="
+                + numResBlocks
+                + ", classes="
+                + numClasses
+                + ")";
+    }
+
+    /** Builds a {@link UNet}. */
+    public static final class Builder {
+        private int channels = -1;
+        private int base = 32;
+        private int[] mults = {1, 2};
+        private int numResBlocks = 1;
+        private int groups = 8;
+        private int numClasses;
+        private float dropout;
+
+        private Builder() {}
+
+        /**
+         * Sets the image channels (1 for MNIST, 3 for CIFAR-10).
+         *
+         * @param channels C
+         * @return this
+         */
+        public Builder setChannels(int channels) {
+            this.channels = channels;
+            return this;
+        }
+
+        /**
+         * Sets the channel count of the first level (default 32).
+         *
+         * @param base channels
+         * @return this
+         */
+        public Builder optBaseChannels(int base) {
+            this.base = base;
+            return this;
+        }
+
+        /**
+         * Sets the channel multiplier of each level; their number is the depth (default 1, 2).
+         *
+         * @param mults multipliers
+         * @return this
+         */
+        public Builder optChannelMultipliers(int... mults) {
+            this.mults = mults.clone();
+            return this;
+        }
+
+        /**
+         * Sets the residual blocks per level (default 1).
+         *
+         * @param n blocks
+         * @return this
+         */
+        public Builder optNumResBlocks(int n) {
+            this.numResBlocks = n;
+            return this;
+        }
+
+        /**
+         * Sets the GroupNorm group count (default 8).
+         *
+         * @param groups G
+         * @return this
+         */
+        public Builder optGroups(int groups) {
+            this.groups = groups;
+            return this;
+        }
+
+        /**
+         * Makes the model class-conditional with K classes plus a null class (default 0:
+         * unconditional).
+         *
+         * @param numClasses K
+         * @return this
+         */
+        public Builder optNumClasses(int numClasses) {
+            this.numClasses = numClasses;
+            return this;
+        }
+
+        /**
+         * Sets dropout inside residual blocks (default 0).
+         *
+         * @param rate the rate
+         * @return this
+         */
+        public Builder optDropout(float rate) {
+            this.dropout = rate;
+            return this;
+        }
+
+        /**
+         * Builds the (uninitialised) network.
+         *
+         * @return the UNet
+         */
+        public UNet build() {
+            if (channels < 1) {
+                throw new GenLabException("UNet: setChannels(1 or 3) is required.");
+            }
+            if (mults.length < 1 || numResBlocks < 1 || base < 1) {
+                throw new GenLabException("UNet: depth, width and residual blocks must be ≥ 1.");
+            }
+            for (int m : mults) {
+                if ((base * m) % groups != 0) {
+                    throw new GenLabException(
+                            "UNet: " + groups + " groups do not divide " + base * m + " channels.");
+                }
+            }
+            return new UNet(this);
+        }
+    }
+}

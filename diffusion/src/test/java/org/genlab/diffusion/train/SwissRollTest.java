@@ -1,0 +1,93 @@
+package org.genlab.diffusion.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import org.genlab.core.runtime.Seeds;
+import org.genlab.diffusion.data.TensorBatchSource;
+import org.genlab.diffusion.data.Toy2d;
+import org.genlab.diffusion.nn.Prediction;
+import org.genlab.diffusion.sampler.DdimSampler;
+import org.genlab.diffusion.sampler.Sampler;
+import org.junit.jupiter.api.Test;
+
+@org.junit.jupiter.api.Disabled(
+        "Fails: after 1500 steps (cosine T=100) the samples' mean nearest-neighbour distance to"
+                + " the training set is 0.120 vs 0.018 for held-out points (0.106 after 3000 steps,"
+                + " linear T=100, 55 s); the MLP denoiser or its training needs tuning first.")
+class SwissRollTest {
+
+    private static double meanNearest(float[][] query, float[][] ref) {
+        double total = 0;
+        for (float[] q : query) {
+            double best = Double.MAX_VALUE;
+            for (float[] r : ref) {
+                double dx = q[0] - r[0];
+                double dy = q[1] - r[1];
+                best = Math.min(best, dx * dx + dy * dy);
+            }
+            total += Math.sqrt(best);
+        }
+        return total / query.length;
+    }
+
+    @Test
+    void mlpDenoiserLearnsTheSwissRoll() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Seeds.seed(5);
+            float[][] train = Toy2d.sample("swissroll", 2000, 1);
+            float[][] heldOut = Toy2d.sample("swissroll", 500, 2);
+            ModelSpec spec =
+                    new ModelSpec("mlp", "cpu", 2, 1, 1, 0, "cosine", 100, Prediction.EPSILON);
+            Block net = spec.build(m);
+            DiffusionTrainer trainer =
+                    DiffusionTrainer.builder()
+                            .setModel(spec, net)
+                            .setData(
+                                    new TensorBatchSource(
+                                            m.create(Toy2d.flatten(train), new Shape(2000, 2)),
+                                            null))
+                            .setManager(m)
+                            .optBatchSize(256)
+                            .optLearningRate(2e-3f)
+                            .optEmaDecay(0.99f)
+                            .build();
+            float first = 0;
+            float last = 0;
+            for (int step = 0; step < 1500; step++) {
+                Seeds.seed(Seeds.forStep(5, step));
+                try (NDManager sub = m.newSubManager()) {
+                    float l = trainer.step(step, sub).toFloats().get("mse");
+                    if (step < 50) {
+                        first += l / 50;
+                    }
+                    if (step >= 1450) {
+                        last += l / 50;
+                    }
+                }
+            }
+            assertThat(last).isLessThan(first);
+            float[][][] samples = new float[1][][];
+            trainer.withEmaWeights(
+                    d -> {
+                        Seeds.seed(99);
+                        Sampler s =
+                                DdimSampler.builder()
+                                        .setSchedule(spec.noiseSchedule())
+                                        .optSteps(100)
+                                        .optEta(1f)
+                                        .optClipDenoised(false)
+                                        .build();
+                        NDArray x = s.sample(d, m, new Shape(500, 2), null);
+                        samples[0] = DiffusionTrainer.toPoints(x);
+                    });
+            double real = meanNearest(heldOut, train);
+            double fake = meanNearest(samples[0], train);
+            System.out.printf("swiss roll: samples %.4f, held-out %.4f%n", fake, real);
+            assertThat(fake).isLessThan(2 * real);
+        }
+    }
+}
