@@ -23,6 +23,7 @@ import picocli.CommandLine.ScopeType;
             TrainCommand.class,
             SampleCommand.class,
             InterpolateCommand.class,
+            InpaintCommand.class,
             CompareCommand.class,
             DemoCommand.class,
             ProvenanceCommand.class,

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.genlab.core.GenLabException;
+import org.genlab.core.checkpoint.Checkpoint;
 import org.genlab.core.image.ImageTensors;
 import org.genlab.core.image.PngWriter;
 import org.genlab.core.image.Provenance;
@@ -20,7 +21,6 @@ import org.genlab.diffusion.inpaint.Inpainter;
 import org.genlab.diffusion.nn.Denoiser;
 import org.genlab.diffusion.sampler.DdimSampler;
 import org.genlab.diffusion.train.ModelSpec;
-import org.genlab.diffusion.train.SafeWeights;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -78,7 +78,8 @@ public final class InpaintCommand implements Callable<Integer> {
         long seed = GlobalOptions.seed();
         try (NDManager m = NDManager.newBaseManager(GlobalOptions.device())) {
             Block block = spec.build(m);
-            SafeWeights.loadNetwork(folder.checkpointFile(), ModelSpec.NETWORK, block, true);
+            Checkpoint.loadNetwork(
+                    folder.checkpointFile(), ModelSpec.MODEL, ModelSpec.NETWORK, block, true);
             NDArray x = load(m, image, spec);
             NDArray known = x.repeat(0, n);
             NDArray mk;

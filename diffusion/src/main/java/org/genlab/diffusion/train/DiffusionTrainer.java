@@ -22,6 +22,7 @@ import org.genlab.core.ema.Ema;
 import org.genlab.core.image.PngWriter;
 import org.genlab.core.image.Provenance;
 import org.genlab.core.image.SampleGrid;
+import org.genlab.core.nn.Gradients;
 import org.genlab.core.nn.Params;
 import org.genlab.core.optim.Adam;
 import org.genlab.core.runtime.Seeds;
@@ -131,7 +132,7 @@ public final class DiffusionTrainer implements TrainingTask {
         }
         NDArray loss;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            gc.zeroGradients();
+            Gradients.zero(model);
             NDArray out = model.forward(ps, in, true).singletonOrThrow();
             loss = out.sub(target).square().mean();
             gc.backward(loss);
@@ -198,11 +199,11 @@ public final class DiffusionTrainer implements TrainingTask {
                 c.attach(tmp);
                 saved.put(e.getKey(), c);
             }
-            SafeWeights.copyInto(model, ema.state());
+            Ema.copyInto(model, ema.state());
             try {
                 action.accept(spec.denoiser(model));
             } finally {
-                SafeWeights.copyInto(model, saved);
+                Ema.copyInto(model, saved);
             }
         }
     }

@@ -1,7 +1,6 @@
 package org.genlab.diffusion.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
@@ -15,8 +14,8 @@ import org.genlab.core.runtime.Seeds;
 import org.genlab.core.train.LossHistory;
 import org.genlab.core.train.RunFolder;
 import org.genlab.core.train.TrainingLoop;
+import org.genlab.datasets.ImageDataset;
 import org.genlab.diffusion.data.BatchSource;
-import org.genlab.diffusion.data.MnistIdx;
 import org.genlab.diffusion.data.TensorBatchSource;
 import org.genlab.diffusion.nn.Prediction;
 import org.junit.jupiter.api.Test;
@@ -59,10 +58,14 @@ class MnistRunTest {
 
     @Test
     void shortConditionalRunLowersTheLossAndResumes() throws Exception {
-        Path dir = MnistIdx.defaultDir("mnist");
-        assumeTrue(MnistIdx.available(dir), "MNIST IDX files not found in " + dir);
+        ImageDataset mnist = ImageDataset.builder().setName("mnist").optLimit(512).build();
         try (NDManager m = NDManager.newBaseManager()) {
-            BatchSource.Batch data = MnistIdx.load(m, dir, 512);
+            int[] all = new int[mnist.size()];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = i;
+            }
+            BatchSource.Batch data =
+                    new BatchSource.Batch(mnist.images(m, all), mnist.labels(m, all));
             RunFolder run = RunFolder.create(tmp.resolve("run"), Map.of("test", "mnist"));
             LossHistory h = loop(m, data, run, 12, false).fit();
             java.util.List<Float> mse = h.series("mse");

@@ -7,8 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import org.genlab.core.runtime.Seeds;
+import org.genlab.datasets.toy.ToyDataset;
 import org.genlab.diffusion.data.TensorBatchSource;
-import org.genlab.diffusion.data.Toy2d;
 import org.genlab.diffusion.nn.Prediction;
 import org.genlab.diffusion.sampler.DdimSampler;
 import org.genlab.diffusion.sampler.Sampler;
@@ -34,12 +34,21 @@ class SwissRollTest {
         return total / query.length;
     }
 
+    private static float[] flatten(float[][] pts) {
+        float[] out = new float[pts.length * 2];
+        for (int i = 0; i < pts.length; i++) {
+            out[2 * i] = pts[i][0];
+            out[2 * i + 1] = pts[i][1];
+        }
+        return out;
+    }
+
     @Test
     void mlpDenoiserLearnsTheSwissRoll() {
         try (NDManager m = NDManager.newBaseManager()) {
             Seeds.seed(5);
-            float[][] train = Toy2d.sample("swissroll", 2000, 1);
-            float[][] heldOut = Toy2d.sample("swissroll", 500, 2);
+            float[][] train = ToyDataset.byName("swissroll", 2000, 1).points();
+            float[][] heldOut = ToyDataset.byName("swissroll", 500, 2).points();
             ModelSpec spec =
                     new ModelSpec("mlp", "cpu", 2, 1, 1, 0, "cosine", 100, Prediction.EPSILON);
             Block net = spec.build(m);
@@ -48,8 +57,7 @@ class SwissRollTest {
                             .setModel(spec, net)
                             .setData(
                                     new TensorBatchSource(
-                                            m.create(Toy2d.flatten(train), new Shape(2000, 2)),
-                                            null))
+                                            m.create(flatten(train), new Shape(2000, 2)), null))
                             .setManager(m)
                             .optBatchSize(256)
                             .optLearningRate(2e-3f)
