@@ -145,8 +145,10 @@ public final class Ema {
                             + to.getShape()
                             + ": the checkpoint is from another model or size.");
         }
-        // an in-place copy into the live array: set(Buffer) would alias memory freed with `from`
-        NDArray src = from.toDevice(to.getDevice(), false).toType(to.getDataType(), false);
+        // A fresh native copy, kept as long as the network: decoded arrays alias Java buffers,
+        // and the engine's set() may keep referring to the source, so the source must outlive it.
+        NDArray src = from.toType(to.getDataType(), false).toDevice(to.getDevice(), true);
+        src.attach(to.getManager());
         to.set(new NDIndex("..."), src);
     }
 

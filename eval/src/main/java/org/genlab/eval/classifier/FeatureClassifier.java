@@ -84,13 +84,17 @@ public final class FeatureClassifier implements AutoCloseable {
      * Loads the cached classifier for a data set, training it first if there is none.
      *
      * @param dataset {@code mnist}, {@code fashion-mnist} or {@code cifar10}
-     * @param dataDir the data cache (the classifier is stored under {@code classifiers/})
+     * @param dataDir the data cache (the classifier is stored under {@code classifiers/}); null for
+     *     the default
      * @param device where to run it
      * @param log where to print progress
      * @return the classifier
      */
     public static FeatureClassifier obtain(
             String dataset, Path dataDir, Device device, PrintStream log) {
+        if (dataDir == null) {
+            dataDir = org.genlab.core.GenLabHome.dataDir();
+        }
         Recipe recipe = RECIPES.get(dataset);
         if (recipe == null) {
             throw new GenLabException(
