@@ -77,7 +77,14 @@ public final class TensorMaps {
             if (bytes.length != len) {
                 throw new IOException(what + ": tensor " + name + " is cut short");
             }
-            out.put(name, NDArray.decode(manager, bytes));
+            // DJL decodes into a tensor that borrows a Java buffer; a clone owns its memory, so
+            // nothing written to it later (Adam's moments are updated in place) can land in a
+            // buffer the garbage collector has freed
+            try (NDArray borrowed = NDArray.decode(manager, bytes)) {
+                NDArray owned = borrowed.duplicate();
+                owned.attach(manager);
+                out.put(name, owned);
+            }
         }
         return out;
     }

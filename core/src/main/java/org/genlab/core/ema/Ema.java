@@ -145,11 +145,12 @@ public final class Ema {
                             + to.getShape()
                             + ": the checkpoint is from another model or size.");
         }
-        // A fresh native copy, kept as long as the network: decoded arrays alias Java buffers,
-        // and the engine's set() may keep referring to the source, so the source must outlive it.
-        NDArray src = from.toType(to.getDataType(), false).toDevice(to.getDevice(), true);
-        src.attach(to.getManager());
-        to.set(new NDIndex("..."), src);
+        // index_put_ copies the values into the live array; the source is a clone so that it
+        // owns its memory whatever the caller does with `from`
+        try (NDArray src =
+                from.toType(to.getDataType(), false).toDevice(to.getDevice(), false).duplicate()) {
+            to.set(new NDIndex("..."), src);
+        }
     }
 
     /** Builds an {@link Ema}. */

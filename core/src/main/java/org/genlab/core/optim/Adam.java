@@ -172,7 +172,8 @@ public final class Adam {
                                 + w.getShape()
                                 + ": the checkpoint is from another model.");
             }
-            NDArray copy = e.getValue().toDevice(w.getDevice(), true);
+            // toDevice(…, true) returns the same storage when the device does not change: clone
+            NDArray copy = e.getValue().toDevice(w.getDevice(), false).duplicate();
             copy.attach(w.getManager());
             (isMean ? m : v).put(name, copy);
         }
