@@ -135,7 +135,7 @@ public final class DemoCommand implements Callable<Integer> {
                                 "--sample-every",
                                 Integer.toString(Math.max(1, p.ddpmSteps() / 5)),
                                 "--checkpoint-every",
-                                Integer.toString(Math.max(1, p.ddpmSteps() / 5)),
+                                Integer.toString(Math.min(25, Math.max(1, p.ddpmSteps() / 5))),
                                 "--run",
                                 ddpm.toString()));
         common(d, p);
@@ -195,21 +195,25 @@ public final class DemoCommand implements Callable<Integer> {
      * against the rare NaN seen in DDPM training on the CPU (see the closing notes of issue 5).
      */
     private void subWithRetry(List<String> args, Path run) {
+        List<String> a = new ArrayList<>(args);
         for (int attempt = 1; ; attempt++) {
             try {
-                sub(args);
+                sub(a);
                 return;
             } catch (GenLabException e) {
-                if (attempt >= 3
-                        || !java.nio.file.Files.isRegularFile(run.resolve("checkpoint.zip"))) {
+                if (attempt >= 30) {
                     throw e;
                 }
+                boolean saved = java.nio.file.Files.isRegularFile(run.resolve("checkpoint.zip"));
                 spec.commandLine()
                         .getOut()
-                        .println("The run stopped; continuing it from its last checkpoint.");
-                if (!args.contains("--resume")) {
-                    args = new ArrayList<>(args);
-                    args.add("--resume");
+                        .println(
+                                saved
+                                        ? "The run stopped; continuing it from its last checkpoint."
+                                        : "The run stopped before its first checkpoint; starting"
+                                                + " it again.");
+                if (saved && !a.contains("--resume")) {
+                    a.add("--resume");
                 }
             }
         }
