@@ -304,7 +304,9 @@ public final class NoiseSchedule {
             long[] shape = new long[rank];
             java.util.Arrays.fill(shape, 1);
             shape[0] = t.size();
-            return table.take(t).reshape(shape);
+            // the gathered values belong to the step (t's manager), not to the table's: otherwise
+            // every training step would leave two arrays behind in the model's manager
+            return table.take(t.getManager(), t).reshape(shape);
         }
     }
 }
