@@ -135,11 +135,11 @@ public final class DemoCommand implements Callable<Integer> {
                                 "--sample-every",
                                 Integer.toString(Math.max(1, p.ddpmSteps() / 5)),
                                 "--checkpoint-every",
-                                Integer.toString(Math.min(25, Math.max(1, p.ddpmSteps() / 5))),
+                                Integer.toString(Math.max(1, p.ddpmSteps() / 5)),
                                 "--run",
                                 ddpm.toString()));
         common(d, p);
-        subWithRetry(d, ddpm);
+        sub(d);
 
         w.println("4/4 compare");
         w.flush();
@@ -187,36 +187,6 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         throw new GenLabException("Unknown --preset '" + name + "'. Choose tiny, quick or gpu.");
-    }
-
-    /**
-     * Trains, and if the run stops on a NaN loss, continues it from its last checkpoint (twice at
-     * most). Resuming is exact, so the result is the run that would have been. This guards the demo
-     * against the rare NaN seen in DDPM training on the CPU (see the closing notes of issue 5).
-     */
-    private void subWithRetry(List<String> args, Path run) {
-        List<String> a = new ArrayList<>(args);
-        for (int attempt = 1; ; attempt++) {
-            try {
-                sub(a);
-                return;
-            } catch (GenLabException e) {
-                if (attempt >= 30) {
-                    throw e;
-                }
-                boolean saved = java.nio.file.Files.isRegularFile(run.resolve("checkpoint.zip"));
-                spec.commandLine()
-                        .getOut()
-                        .println(
-                                saved
-                                        ? "The run stopped; continuing it from its last checkpoint."
-                                        : "The run stopped before its first checkpoint; starting"
-                                                + " it again.");
-                if (saved && !a.contains("--resume")) {
-                    a.add("--resume");
-                }
-            }
-        }
     }
 
     /** Runs a genlab subcommand in this JVM, with the same device, seed and streams. */

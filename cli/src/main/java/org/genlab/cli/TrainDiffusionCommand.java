@@ -63,7 +63,9 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
     @Option(names = "--prediction", defaultValue = "epsilon", description = "epsilon or v.")
     String prediction;
 
-    @Option(names = "--steps", description = "Optimisation steps (default 3000).")
+    @Option(
+            names = "--steps",
+            description = "Optimisation steps (default 3000 for images, 10000 for 2D data).")
     Long steps;
 
     @Option(names = "--epochs", description = "Passes over the data (instead of --steps).")
@@ -153,7 +155,9 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
             long total =
                     steps != null
                             ? steps
-                            : epochs != null ? (long) Math.ceil(epochs * n / batch) : 3000;
+                            : epochs != null
+                                    ? (long) Math.ceil(epochs * n / batch)
+                                    : toy ? 10_000 : 3000;
             Map<String, String> config = new LinkedHashMap<>(spec.toConfig());
             config.put("dataset", dataset);
             config.put("items", Long.toString(n));

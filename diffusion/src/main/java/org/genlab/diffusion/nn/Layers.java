@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import org.genlab.core.nn.Scalars;
 
 /** Small helpers shared by the denoisers: lazy child initialisation, SiLU, time embeddings. */
 final class Layers {
@@ -28,7 +28,7 @@ final class Layers {
 
     /** SiLU(x) = x·σ(x) (a.k.a. swish), the activation of the DDPM UNet. */
     static NDArray silu(NDArray x) {
-        return Activation.swish(x, 1f);
+        return Scalars.silu(x);
     }
 
     /**

@@ -8,6 +8,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.genlab.core.nn.Scalars;
 
 /**
  * Single-head self-attention over the pixels of a feature map, with a residual connection, as in
@@ -60,7 +61,8 @@ public final class SelfAttention extends AbstractBlock {
         NDArray q = parts.get(0).reshape(b, c, n);
         NDArray k = parts.get(1).reshape(b, c, n);
         NDArray v = parts.get(2).reshape(b, c, n);
-        NDArray attn = q.transpose(0, 2, 1).matMul(k).mul((float) (1 / Math.sqrt(c))).softmax(2);
+        NDArray attn =
+                Scalars.mul(q.transpose(0, 2, 1).matMul(k), (float) (1 / Math.sqrt(c))).softmax(2);
         NDArray out = v.matMul(attn.transpose(0, 2, 1)).reshape(s);
         return new NDList(x.add(Layers.call(proj, ps, training, out)));
     }

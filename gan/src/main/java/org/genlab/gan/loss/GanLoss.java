@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import java.util.Locale;
 import org.genlab.core.GenLabException;
+import org.genlab.core.nn.Scalars;
 
 /**
  * The adversarial objective: what D minimises given its logits on real samples r = D(x) and on
@@ -165,12 +166,12 @@ public abstract class GanLoss {
         return new GanLoss("lsgan") {
             @Override
             public NDArray discriminatorLoss(NDArray real, NDArray fake) {
-                return real.sub(1).square().mean().add(fake.square().mean()).mul(0.5f);
+                return Scalars.mul(real.sub(1).square().mean().add(fake.square().mean()), 0.5f);
             }
 
             @Override
             public NDArray generatorLoss(NDArray fake) {
-                return fake.sub(1).square().mean().mul(0.5f);
+                return Scalars.mul(fake.sub(1).square().mean(), 0.5f);
             }
         };
     }

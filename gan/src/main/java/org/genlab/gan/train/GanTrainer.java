@@ -15,6 +15,7 @@ import org.genlab.core.GenLabException;
 import org.genlab.core.checkpoint.TrainState;
 import org.genlab.core.ema.Ema;
 import org.genlab.core.nn.Gradients;
+import org.genlab.core.nn.Scalars;
 import org.genlab.core.optim.Adam;
 import org.genlab.core.runtime.Seeds;
 import org.genlab.core.train.Losses;
@@ -182,7 +183,7 @@ public final class GanTrainer implements TrainingTask {
                                     ps,
                                     GradientPenalty.interpolate(x, fake),
                                     labels);
-                    total = lossD.add(penalty.mul(loss.gradientPenaltyWeight()));
+                    total = lossD.add(Scalars.mul(penalty, loss.gradientPenaltyWeight()));
                 }
                 gc.backward(total);
             }
