@@ -93,6 +93,11 @@ public final class Checkpoint {
                                 "optimizer." + e.getKey() + ".t",
                                 Long.toString(e.getValue().getStepCount()));
                     }
+                    for (Map.Entry<String, Ema> e : state.getEmas().entrySet()) {
+                        meta.setProperty(
+                                "ema." + e.getKey() + ".updates",
+                                Long.toString(e.getValue().getUpdateCount()));
+                    }
                     putProperties(zip, "checkpoint.properties", meta);
                     Properties cfg = new Properties();
                     cfg.putAll(config);
@@ -146,6 +151,12 @@ public final class Checkpoint {
                         }
                         for (Map.Entry<String, Ema> e : state.getEmas().entrySet()) {
                             e.getValue().load(tensors(zip, file, "ema/" + e.getKey(), scratch));
+                            e.getValue()
+                                    .setUpdateCount(
+                                            Long.parseLong(
+                                                    meta.getProperty(
+                                                            "ema." + e.getKey() + ".updates",
+                                                            meta.getProperty("step", "0"))));
                         }
                         for (Map.Entry<String, Adam> e : state.getOptimizers().entrySet()) {
                             long t =

@@ -22,6 +22,11 @@ import org.genlab.core.nn.Params;
  * averages out the noise of the last steps. Non-trainable state (BatchNorm's running statistics) is
  * averaged the same way.
  *
+ * <p>With warm-up (on by default) the n-th update uses d_n = min(d, (1 + n) / (10 + n)), as
+ * TensorFlow's {@code ExponentialMovingAverage} with {@code num_updates} does: early on the average
+ * follows the network closely, so that a short run's samples do not come from its random initial
+ * weights (with d = 0.999 they still weigh 0.999⁵⁰⁰ ≈ 61 % after 500 steps).
+ *
  * <pre>{@code
  * Ema ema = Ema.builder().setBlock(generator).optDecay(0.999f).build();
  * // after each adam.step(generator):
@@ -33,11 +38,14 @@ public final class Ema {
 
     private final Block block;
     private final float decay;
+    private final boolean warmUp;
+    private long updates;
     private final Map<String, NDArray> shadow = new LinkedHashMap<>();
 
     private Ema(Builder b) {
         this.block = b.block;
         this.decay = b.decay;
+        this.warmUp = b.warmUp;
         for (Map.Entry<String, Parameter> e : Params.named(block).entrySet()) {
             NDArray w = e.getValue().getArray();
             NDArray copy = w.duplicate();
@@ -57,13 +65,15 @@ public final class Ema {
 
     /** Moves every shadow copy towards the current parameters: θ̄ ← d θ̄ + (1 − d) θ. */
     public void update() {
+        float d = currentDecay();
+        updates++;
         Map<String, Parameter> params = Params.named(block);
         for (Map.Entry<String, NDArray> e : shadow.entrySet()) {
             NDArray avg = e.getValue();
             NDArray w = params.get(e.getKey()).getArray();
             try (NDManager sub = NDManager.subManagerOf(avg)) {
                 sub.tempAttachAll(avg, w);
-                avg.muli(decay).addi(w.mul(1 - decay));
+                avg.muli(d).addi(w.mul(1 - d));
             }
         }
     }
@@ -85,6 +95,33 @@ public final class Ema {
      */
     public float getDecay() {
         return decay;
+    }
+
+    /**
+     * Returns the decay the next update will use: d, or min(d, (1 + n) / (10 + n)) with warm-up.
+     *
+     * @return d_n
+     */
+    public float currentDecay() {
+        return warmUp ? Math.min(decay, (1f + updates) / (10f + updates)) : decay;
+    }
+
+    /**
+     * Returns how many updates have been made (n), for checkpoints.
+     *
+     * @return n
+     */
+    public long getUpdateCount() {
+        return updates;
+    }
+
+    /**
+     * Sets the update count after restoring a checkpoint.
+     *
+     * @param n the saved count
+     */
+    public void setUpdateCount(long n) {
+        this.updates = n;
     }
 
     /**
@@ -157,6 +194,7 @@ public final class Ema {
     public static final class Builder {
         private Block block;
         private float decay = 0.999f;
+        private boolean warmUp = true;
 
         Builder() {}
 
@@ -179,6 +217,17 @@ public final class Ema {
          */
         public Builder optDecay(float decay) {
             this.decay = decay;
+            return this;
+        }
+
+        /**
+         * Turns the warm-up d_n = min(d, (1 + n) / (10 + n)) on or off (on by default).
+         *
+         * @param warmUp whether to warm up
+         * @return this builder
+         */
+        public Builder optWarmUp(boolean warmUp) {
+            this.warmUp = warmUp;
             return this;
         }
 
