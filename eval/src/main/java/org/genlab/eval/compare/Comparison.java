@@ -218,8 +218,93 @@ public final class Comparison {
                 metrics.precision(),
                 metrics.recall(),
                 100 * metrics.coverage());
+        ComparisonResult.Control control = control(run, eval, manager, cpu, safe);
         return new ComparisonResult.Model(
-                run.name(), run.family(), run.steps(), metrics, speeds, grid, loss, neighbours);
+                run.name(),
+                run.family(),
+                run.steps(),
+                metrics,
+                speeds,
+                grid,
+                loss,
+                neighbours,
+                control);
+    }
+
+    /**
+     * Asks a conditional model for every class in turn (the same number of each, about as many
+     * samples in all as the quality measurement) and lets the classifier check what it drew.
+     */
+    private ComparisonResult.Control control(
+            ModelRun run, Evaluation eval, NDManager manager, NDManager cpu, String safe)
+            throws java.io.IOException {
+        ConditionalSource c = run.conditionalSampler();
+        if (c == null) {
+            return null;
+        }
+        int k = c.numClasses();
+        int per = Math.max(8, samples / k);
+        int[] requested = new int[per * k];
+        for (int i = 0; i < requested.length; i++) {
+            requested[i] = i / per;
+        }
+        log.printf(
+                Locale.ROOT,
+                "%s: asking for each of %d classes %d times with %s ...%n",
+                run.name(),
+                k,
+                per,
+                c.label());
+        String file = safe + "-classes.png";
+        double[] acc;
+        try (NDManager sub = manager.newSubManager();
+                NDManager csub = cpu.newSubManager()) {
+            Seeds.seed(seed);
+            ai.djl.ndarray.NDList parts = new ai.djl.ndarray.NDList();
+            for (int done = 0; done < requested.length; done += 250) {
+                int[] part =
+                        java.util.Arrays.copyOfRange(
+                                requested, done, Math.min(requested.length, done + 250));
+                long[] asLong = new long[part.length];
+                for (int i = 0; i < part.length; i++) {
+                    asLong[i] = part[i];
+                }
+                parts.add(c.sample(sub, sub.create(asLong)));
+            }
+            NDArray all =
+                    (parts.size() == 1 ? parts.get(0) : ai.djl.ndarray.NDArrays.concat(parts))
+                            .toDevice(Device.cpu(), false);
+            all.attach(csub);
+            acc = eval.requestedClassAccuracy(all, requested, k);
+            ai.djl.ndarray.NDList rows = new ai.djl.ndarray.NDList();
+            List<String> rowLabels = new ArrayList<>();
+            for (int cls = 0; cls < k; cls++) {
+                rows.add(all.get((cls * per) + ":" + (cls * per + 8)));
+                rowLabels.add(fmtRow(cls, acc[cls]));
+            }
+            PngWriter.write(
+                    SampleGrid.builder()
+                            .setImages(ai.djl.ndarray.NDArrays.concat(rows))
+                            .optColumns(8)
+                            .optScale(all.getShape().get(2) <= 32 ? 2 : 1)
+                            .optRowLabels(rowLabels)
+                            .build()
+                            .render(),
+                    output.resolve(file),
+                    Provenance.builder()
+                            .optModel(run.family() + " " + c.label())
+                            .optRun(run.name())
+                            .optSeed(seed)
+                            .opt("Report", "genlab compare")
+                            .build());
+        }
+        log.printf(Locale.ROOT, "  requested class drawn %.1f %% of the time%n", 100 * acc[k]);
+        return new ComparisonResult.Control(
+                c.label(), requested.length, acc[k], java.util.Arrays.copyOf(acc, k), file);
+    }
+
+    private static String fmtRow(int cls, double accuracy) {
+        return String.format(Locale.ROOT, "%d (%.0f %%)", cls, 100 * accuracy);
     }
 
     private NDArray drawInBatches(SampleSource s, NDManager m, int n) {

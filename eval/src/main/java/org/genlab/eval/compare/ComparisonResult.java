@@ -53,6 +53,7 @@ public record ComparisonResult(
      * @param gridPng file name of its sample grid in the report folder
      * @param lossPng file name of its loss chart in the report folder, or null
      * @param neighboursPng file name of its nearest-neighbour panel
+     * @param control class-conditional accuracy, or null for an unconditional model
      */
     public record Model(
             String run,
@@ -62,5 +63,19 @@ public record ComparisonResult(
             List<Speed> speeds,
             String gridPng,
             String lossPng,
-            String neighboursPng) {}
+            String neighboursPng,
+            Control control) {}
+
+    /**
+     * How well a class-conditional model draws the class it is asked for ({@code null} in {@link
+     * Model} for unconditional models).
+     *
+     * @param sampler how the samples were drawn, e.g. {@code DDIM-50, guidance 3}
+     * @param n samples asked for, the same number of each class
+     * @param accuracy share of samples the classifier assigns to the requested class
+     * @param perClass the same share per requested class
+     * @param gridPng one row per class
+     */
+    public record Control(
+            String sampler, int n, double accuracy, double[] perClass, String gridPng) {}
 }

@@ -25,6 +25,11 @@ final class DiffusionRun implements ModelRun {
     private final RunFolder folder;
     private final NDManager manager;
     private final ModelSpec spec;
+
+    /** The guidance weight w of the class-conditional samples (Ho &amp; Salimans 2022). */
+    static final float GUIDANCE = 3f;
+
+    private final Denoiser raw;
     private final Denoiser denoiser;
     private final NoiseSchedule schedule;
     private final Checkpoint checkpoint;
@@ -39,7 +44,12 @@ final class DiffusionRun implements ModelRun {
         this.folder = folder;
         this.manager = manager;
         this.spec = spec;
-        this.denoiser = denoiser;
+        this.raw = denoiser;
+        // a conditional model samples unconditionally through its "null" class
+        this.denoiser =
+                spec.numClasses() > 0
+                        ? new ClassifierFreeGuidance(denoiser, spec.numClasses(), 1f)
+                        : denoiser;
         this.schedule = schedule;
         this.checkpoint = cp;
     }
@@ -56,16 +66,38 @@ final class DiffusionRun implements ModelRun {
                             ModelSpec.NETWORK,
                             block,
                             true);
-            Denoiser d = spec.denoiser(block);
-            if (spec.numClasses() > 0) {
-                // a conditional model samples unconditionally through its "null" class
-                d = new ClassifierFreeGuidance(d, spec.numClasses(), 1f);
-            }
-            return new DiffusionRun(folder, m, spec, d, spec.noiseSchedule(), cp);
+            return new DiffusionRun(
+                    folder, m, spec, spec.denoiser(block), spec.noiseSchedule(), cp);
         } catch (RuntimeException e) {
             m.close();
             throw e;
         }
+    }
+
+    @Override
+    public ConditionalSource conditionalSampler() {
+        if (spec.numClasses() == 0) {
+            return null;
+        }
+        Denoiser guided = new ClassifierFreeGuidance(raw, spec.numClasses(), GUIDANCE);
+        Sampler ddim = DdimSampler.builder().setSchedule(schedule).optSteps(50).optEta(0f).build();
+        return new ConditionalSource() {
+            @Override
+            public String label() {
+                return "DDIM-50, guidance " + GUIDANCE;
+            }
+
+            @Override
+            public int numClasses() {
+                return spec.numClasses();
+            }
+
+            @Override
+            public NDArray sample(NDManager m, NDArray labels) {
+                return ddim.sample(guided, m, spec.batchShape((int) labels.size()), labels)
+                        .clip(-1, 1);
+            }
+        };
     }
 
     private SampleSource source(String label, Sampler sampler) {

@@ -119,6 +119,44 @@ public final class Evaluation {
     }
 
     /**
+     * Measures how often a conditional model draws what was asked for: the share of samples whose
+     * class the feature classifier predicts to be the requested one, overall and per class.
+     *
+     * @param samples {@code (n, C, H, W)} in [-1, 1]
+     * @param requested the class asked for, per sample
+     * @param numClasses K
+     * @return K + 1 numbers: the accuracy per class, then the overall accuracy
+     */
+    public double[] requestedClassAccuracy(NDArray samples, int[] requested, int numClasses) {
+        double[][] p = classifier.probabilities(samples);
+        if (p.length != requested.length) {
+            throw new GenLabException(
+                    "Got " + p.length + " samples for " + requested.length + " requested classes.");
+        }
+        double[] hits = new double[numClasses + 1];
+        double[] asked = new double[numClasses + 1];
+        for (int i = 0; i < p.length; i++) {
+            int best = 0;
+            for (int c = 1; c < p[i].length; c++) {
+                if (p[i][c] > p[i][best]) {
+                    best = c;
+                }
+            }
+            int want = requested[i];
+            asked[want]++;
+            asked[numClasses]++;
+            if (best == want) {
+                hits[want]++;
+                hits[numClasses]++;
+            }
+        }
+        for (int c = 0; c <= numClasses; c++) {
+            hits[c] = asked[c] == 0 ? Double.NaN : hits[c] / asked[c];
+        }
+        return hits;
+    }
+
+    /**
      * Finds, for each of the first {@code count} samples, its nearest training images.
      *
      * @param manager where the result lives

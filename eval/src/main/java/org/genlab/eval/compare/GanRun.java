@@ -20,9 +20,16 @@ final class GanRun implements ModelRun {
     private final GanSampler sampler;
     private final Checkpoint checkpoint;
     private final String dataset;
+    private final Generator generator;
 
-    private GanRun(RunFolder folder, NDManager manager, GanSampler sampler, Checkpoint cp) {
+    private GanRun(
+            RunFolder folder,
+            NDManager manager,
+            Generator generator,
+            GanSampler sampler,
+            Checkpoint cp) {
         this.folder = folder;
+        this.generator = generator;
         this.manager = manager;
         this.sampler = sampler;
         this.checkpoint = cp;
@@ -44,7 +51,7 @@ final class GanRun implements ModelRun {
                             .optModelName(models.kind())
                             .optRunName(folder.dir().getFileName().toString())
                             .build();
-            return new GanRun(folder, m, s, cp);
+            return new GanRun(folder, m, g, s, cp);
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -92,6 +99,29 @@ final class GanRun implements ModelRun {
             @Override
             public NDArray sample(NDManager m, int n) {
                 return sampler.sample(m, n, null, 0);
+            }
+        };
+    }
+
+    @Override
+    public ConditionalSource conditionalSampler() {
+        if (!generator.isConditional()) {
+            return null;
+        }
+        return new ConditionalSource() {
+            @Override
+            public String label() {
+                return "GAN";
+            }
+
+            @Override
+            public int numClasses() {
+                return generator.numClasses();
+            }
+
+            @Override
+            public NDArray sample(NDManager m, NDArray labels) {
+                return sampler.sample(m, (int) labels.size(), labels, 0);
             }
         };
     }

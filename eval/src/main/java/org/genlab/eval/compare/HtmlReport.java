@@ -120,6 +120,28 @@ public final class HtmlReport {
                     m.gridPng(),
                     m.family() + " · " + m.run() + " · " + m.quality().label());
         }
+        boolean anyControl = false;
+        for (ComparisonResult.Model m : r.models()) {
+            anyControl |= m.control() != null;
+        }
+        if (anyControl) {
+            h.append("</div>\n<h2>Asking for a class</h2>\n")
+                    .append("<p class=\"note\">Each row asks a class-conditional model for one")
+                    .append(" class; the percentage is how often the classifier sees the")
+                    .append(" requested class in that row's samples.</p>\n<div class=\"row\">");
+            for (ComparisonResult.Model m : r.models()) {
+                ComparisonResult.Control c = m.control();
+                if (c != null) {
+                    figure(
+                            h,
+                            folder,
+                            c.gridPng(),
+                            fmt(
+                                    "%s · %s · %s: requested class %.1f %% of %d samples",
+                                    m.family(), m.run(), c.sampler(), 100 * c.accuracy(), c.n()));
+                }
+            }
+        }
         h.append("</div>\n<h2>Sampling speed</h2>\n<div class=\"row\">");
         figure(h, folder, "speed.png", "images per second on " + r.device() + " (log scale)");
         h.append("</div>\n<h2>Training losses</h2>\n<div class=\"row\">");
@@ -190,6 +212,12 @@ public final class HtmlReport {
                 .append("</td><td class=\"l\">")
                 .append(diff == null ? "–" : fmt("precision %.3f", diff.quality().precision()))
                 .append("</td></tr>\n");
+        h.append("<tr><td class=\"l\">Diffusion: controllable (ask for a class)</td>")
+                .append("<td class=\"l\">")
+                .append(controlText(gan))
+                .append("</td><td class=\"l\">")
+                .append(controlText(diff))
+                .append("</td></tr>\n");
         h.append("<tr><td class=\"l\">Training effort</td><td class=\"l\">")
                 .append(gan == null ? "–" : gan.steps() + " steps")
                 .append("</td><td class=\"l\">")
@@ -206,6 +234,18 @@ public final class HtmlReport {
                 .append(" Short CPU runs are far from what these models reach with hours on a GPU;")
                 .append(
                         " compare the models with each other and with the floor, not with papers.</p>\n");
+    }
+
+    private static String controlText(ComparisonResult.Model m) {
+        if (m == null) {
+            return "–";
+        }
+        if (m.control() == null) {
+            return "unconditional run";
+        }
+        return fmt(
+                "requested class drawn %.1f %% of the time (%s)",
+                100 * m.control().accuracy(), esc(m.control().sampler()));
     }
 
     private static ComparisonResult.Model first(ComparisonResult r, String family) {

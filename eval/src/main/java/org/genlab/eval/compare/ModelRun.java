@@ -99,6 +99,15 @@ public interface ModelRun extends AutoCloseable {
      */
     List<SampleSource> speedSamplers();
 
+    /**
+     * Returns the sampler that takes a requested class, or {@code null} for an unconditional model.
+     *
+     * @return the conditional sampler, or null
+     */
+    default ConditionalSource conditionalSampler() {
+        return null;
+    }
+
     @Override
     void close();
 }
