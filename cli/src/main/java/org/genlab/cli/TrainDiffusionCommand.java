@@ -129,12 +129,9 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
             Prediction pred = Prediction.valueOf(prediction.toUpperCase(Locale.ROOT));
             if (toy) {
                 int n = limit != null ? limit : 10_000;
-                float[][] pts = ToyDataset.byName(dataset, n, seed).points();
-                reference = pts;
-                all =
-                        new BatchSource.Batch(
-                                manager.create(flatten(pts), new ai.djl.ndarray.types.Shape(n, 2)),
-                                null);
+                ToyDataset points = ToyDataset.byName(dataset, n, seed);
+                reference = points.points();
+                all = new BatchSource.Batch(points.points(manager), null);
                 spec = new ModelSpec("mlp", preset, 2, 1, 1, 0, schedule, timesteps, pred);
             } else {
                 all = loadImages(manager);
@@ -298,15 +295,6 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
             all[i] = i;
         }
         return new BatchSource.Batch(data.images(manager, all), data.labels(manager, all));
-    }
-
-    private static float[] flatten(float[][] pts) {
-        float[] out = new float[pts.length * 2];
-        for (int i = 0; i < pts.length; i++) {
-            out[2 * i] = pts[i][0];
-            out[2 * i + 1] = pts[i][1];
-        }
-        return out;
     }
 
     private void validate() {

@@ -134,6 +134,16 @@ public final class ToyDataset implements IndexedSamples {
     }
 
     /**
+     * Returns all points as one (N,2) float32 tensor.
+     *
+     * @param manager the manager that owns it
+     * @return the points
+     */
+    public NDArray points(NDManager manager) {
+        return manager.create(xy.clone(), new Shape(size(), 2));
+    }
+
+    /**
      * Returns the component (mode, moon, square) point {@code i} was drawn from.
      *
      * @param i the point

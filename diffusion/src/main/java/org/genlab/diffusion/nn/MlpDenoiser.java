@@ -80,4 +80,15 @@ public final class MlpDenoiser extends AbstractBlock {
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return new Shape[] {inputShapes[0]};
     }
+
+    @Override
+    public String toString() {
+        return "MlpDenoiser(dim="
+                + dim
+                + ", layers="
+                + layers.size()
+                + ", t-embedding="
+                + embDim
+                + ")";
+    }
 }

@@ -36,20 +36,12 @@ class SwissRollTest {
         return total / query.length;
     }
 
-    private static float[] flatten(float[][] pts) {
-        float[] out = new float[pts.length * 2];
-        for (int i = 0; i < pts.length; i++) {
-            out[2 * i] = pts[i][0];
-            out[2 * i + 1] = pts[i][1];
-        }
-        return out;
-    }
-
     @Test
     void mlpDenoiserLearnsTheSwissRoll() {
         try (NDManager m = NDManager.newBaseManager()) {
             Seeds.seed(5);
-            float[][] train = ToyDataset.byName("swissroll", 2000, 1).points();
+            ToyDataset trainSet = ToyDataset.byName("swissroll", 2000, 1);
+            float[][] train = trainSet.points();
             float[][] heldOut = ToyDataset.byName("swissroll", 500, 2).points();
             ModelSpec spec =
                     new ModelSpec("mlp", "cpu", 2, 1, 1, 0, "linear", 1000, Prediction.EPSILON);
@@ -57,9 +49,7 @@ class SwissRollTest {
             DiffusionTrainer trainer =
                     DiffusionTrainer.builder()
                             .setModel(spec, net)
-                            .setData(
-                                    new TensorBatchSource(
-                                            m.create(flatten(train), new Shape(2000, 2)), null))
+                            .setData(new TensorBatchSource(trainSet.points(m), null))
                             .setManager(m)
                             .optBatchSize(256)
                             .optLearningRate(1e-3f)

@@ -20,15 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** A small MLP GAN on the ring of eight Gaussians covers at least 6 of the 8 modes. */
 class RingModeCoverageTest {
 
-    private static float[] flatten(float[][] pts) {
-        float[] out = new float[pts.length * 2];
-        for (int i = 0; i < pts.length; i++) {
-            out[2 * i] = pts[i][0];
-            out[2 * i + 1] = pts[i][1];
-        }
-        return out;
-    }
-
     static final float SIGMA = 0.05f;
 
     @TempDir Path dir;
@@ -78,10 +69,8 @@ class RingModeCoverageTest {
             float[][] pts;
             try (NDManager sub = m.newSubManager()) {
                 org.genlab.core.runtime.Seeds.seed(123);
-                pts = GanSampler.toPoints(sampler.sample(sub, 2000, null, 0));
-            }
-            try (NDManager sub = m.newSubManager()) {
-                NDArray x = sub.create(flatten(pts), new Shape(pts.length, 2));
+                NDArray x = sampler.sample(sub, 2000, null, 0);
+                pts = GanSampler.toPoints(x);
                 sampler.writePoints(
                         x,
                         GanSampler.toPoints(ring.sample(sub, 1000)),
