@@ -91,6 +91,14 @@ public final class TrainGanCommand implements Callable<Integer> {
     @Option(names = "--spectral-norm", description = "Spectral normalisation on D's layers.")
     boolean spectralNorm;
 
+    @Option(
+            names = "--d-batch-norm",
+            negatable = true,
+            description =
+                    "Batch norm in the DCGAN discriminator, as in Radford et al. (default: on, off"
+                            + " with --spectral-norm or wgan-gp).")
+    Boolean dBatchNorm;
+
     @Option(names = "--n-critic", description = "D updates per G update (default 5 for wgan-gp).")
     int nCritic;
 
@@ -183,7 +191,11 @@ public final class TrainGanCommand implements Callable<Integer> {
             }
             int w = width != null ? width : (model.equals("dcgan") ? 32 : 128);
             int z = latent != null ? latent : (toy ? 8 : 100);
-            GanModels models = new GanModels(model, sampleShape, classes, z, w, spectralNorm);
+            boolean bnD =
+                    dBatchNorm != null
+                            ? dBatchNorm
+                            : !spectralNorm && ganLoss.gradientPenaltyWeight() == 0;
+            GanModels models = new GanModels(model, sampleShape, classes, z, w, spectralNorm, bnD);
             GanTrainer trainer =
                     GanTrainer.builder()
                             .setManager(manager)

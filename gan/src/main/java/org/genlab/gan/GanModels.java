@@ -21,6 +21,7 @@ import org.genlab.gan.nn.MlpGenerator;
  * @param latentDim size of z
  * @param width base width (channels for DCGAN, units for MLP)
  * @param spectralNorm spectral normalisation in D
+ * @param batchNormD batch normalisation in the DCGAN discriminator (Radford et al.)
  */
 public record GanModels(
         String model,
@@ -28,7 +29,8 @@ public record GanModels(
         int numClasses,
         int latentDim,
         int width,
-        boolean spectralNorm) {
+        boolean spectralNorm,
+        boolean batchNormD) {
 
     /**
      * Builds G.
@@ -76,6 +78,7 @@ public record GanModels(
                     .optWidth(width)
                     .optNumClasses(numClasses)
                     .optSpectralNorm(spectralNorm)
+                    .optBatchNorm(batchNormD)
                     .build();
         }
         if (model.equals("mlp")) {
@@ -122,6 +125,7 @@ public record GanModels(
         c.put("gan.latentDim", Integer.toString(latentDim));
         c.put("gan.width", Integer.toString(width));
         c.put("gan.spectralNorm", Boolean.toString(spectralNorm));
+        c.put("gan.batchNormD", Boolean.toString(batchNormD));
         return c;
     }
 
@@ -150,6 +154,7 @@ public record GanModels(
                 Integer.parseInt(config.get("gan.numClasses")),
                 Integer.parseInt(config.get("gan.latentDim")),
                 Integer.parseInt(config.get("gan.width")),
-                Boolean.parseBoolean(config.get("gan.spectralNorm")));
+                Boolean.parseBoolean(config.get("gan.spectralNorm")),
+                Boolean.parseBoolean(config.getOrDefault("gan.batchNormD", "false")));
     }
 }

@@ -278,7 +278,8 @@ public final class TrainingLoop {
                 .setInitialMax(steps)
                 .startsFrom(start, Duration.ZERO)
                 .setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(500)
+                // on a terminal twice a second; into a log file or a notebook every 10 s
+                .setUpdateIntervalMillis(System.console() != null ? 500 : 10_000)
                 .setMaxRenderedLength(120)
                 .showSpeed(new java.text.DecimalFormat("0.0"))
                 .setUnit(" steps", 1)

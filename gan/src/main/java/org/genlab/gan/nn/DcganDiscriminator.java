@@ -6,6 +6,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import org.genlab.core.GenLabException;
@@ -52,7 +53,12 @@ public final class DcganDiscriminator extends Discriminator {
                                     .optStride(new Shape(2, 2))
                                     .optPadding(new Shape(1, 1))
                                     .build();
-            s.add(conv).add(x -> Activation.leakyRelu(x, 0.2f));
+            s.add(conv);
+            if (b.batchNorm && i > 0) {
+                // Radford et al.: batch norm in every layer of D but its input layer
+                s.add(BatchNorm.builder().build());
+            }
+            s.add(x -> Activation.leakyRelu(x, 0.2f));
         }
         s.add(Blocks.batchFlattenBlock());
         return s;
@@ -79,6 +85,7 @@ public final class DcganDiscriminator extends Discriminator {
         private int width = 64;
         private int numClasses;
         private boolean spectralNorm;
+        private boolean batchNorm;
 
         Builder() {}
 
@@ -130,6 +137,19 @@ public final class DcganDiscriminator extends Discriminator {
          */
         public Builder optSpectralNorm(boolean spectralNorm) {
             this.spectralNorm = spectralNorm;
+            return this;
+        }
+
+        /**
+         * Adds batch normalisation after every convolution but the first, as in Radford et al. Do
+         * not combine it with a gradient penalty (the penalty is per sample, batch norm mixes the
+         * samples of a batch; Gulrajani et al. 2017, section 4).
+         *
+         * @param batchNorm true to normalise (default false)
+         * @return this builder
+         */
+        public Builder optBatchNorm(boolean batchNorm) {
+            this.batchNorm = batchNorm;
             return this;
         }
 

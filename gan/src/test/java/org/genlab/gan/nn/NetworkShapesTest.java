@@ -48,6 +48,7 @@ class NetworkShapesTest {
                                 .optWidth(8)
                                 .optNumClasses(classes)
                                 .optSpectralNorm(sn)
+                                .optBatchNorm(!sn)
                                 .build();
             } else {
                 g =
