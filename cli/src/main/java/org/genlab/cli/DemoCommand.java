@@ -46,7 +46,7 @@ public final class DemoCommand implements Callable<Integer> {
     static final List<Preset> PRESETS =
             List.of(
                     new Preset("tiny", 60, 16, 32, 30, "cpu", 16, 200, 2, 2048),
-                    new Preset("quick", 1500, 32, 64, 800, "cpu", 32, 500, 16, null),
+                    new Preset("quick", 1500, 32, 64, 1000, "cpu", 32, 500, 16, null),
                     new Preset("gpu", 6000, 64, 128, 20000, "gpu", 128, 2000, 128, null));
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -55,6 +55,11 @@ public final class SampleDiffusionCommand implements Callable<Integer> {
             description = "Classifier-free guidance weight w (conditional runs).")
     float guidance;
 
+    @Option(
+            names = "--no-ema",
+            description = "Sample with the raw trained weights instead of their EMA.")
+    boolean noEma;
+
     @Option(names = "--n", defaultValue = "64", description = "How many samples.")
     int n;
 
@@ -85,7 +90,7 @@ public final class SampleDiffusionCommand implements Callable<Integer> {
             Block block = spec.build(m);
             Checkpoint cp = Checkpoint.inspect(folder.checkpointFile());
             Checkpoint.loadNetwork(
-                    folder.checkpointFile(), ModelSpec.MODEL, ModelSpec.NETWORK, block, true);
+                    folder.checkpointFile(), ModelSpec.MODEL, ModelSpec.NETWORK, block, !noEma);
             Sampler s = sampler(spec);
             Denoiser d = spec.denoiser(block);
             NDArray labels = null;
