@@ -135,7 +135,7 @@ def main(argv):
     for m in g.get("memory_stability") or []:
         out.append("")
         out.append(
-            "Memory stability (%s, %d steps, heap %s): RSS %.1f → %.1f MiB after %d warm-up steps, %+.2f %% (limit %.0f %%), arrays %d → %d: %s"
+            "Memory stability (%s, %d steps, heap %s): RSS %.1f → %.1f MiB after %d warm-up steps, %+.2f %% (limit %.0f %%), slope over the second half %+.0f bytes/step, arrays %d → %d: %s"
             % (
                 m["workload"],
                 m["steps"],
@@ -145,6 +145,7 @@ def main(argv):
                 m["warmup_steps"],
                 m["growth_percent"],
                 m["limit_percent"],
+                m["late_slope_bytes_per_step"],
                 m["arrays_after_warmup"],
                 m["arrays_end"],
                 "PASS" if m["passed"] else "FAIL",

@@ -97,7 +97,7 @@ public final class BenchOptions {
     @Option(
             names = "--memory-heap",
             paramLabel = "SIZE",
-            description = "Pinned heap (-Xms = -Xmx) of the memory run (default: 512m).")
+            description = "Pinned heap (-Xms = -Xmx) of the memory run (default: 256m).")
     String memoryHeap;
 
     @Option(
@@ -152,7 +152,7 @@ public final class BenchOptions {
                 unetPreset == null ? "cpu" : unetPreset,
                 or(memorySteps, 10_000L, 0L),
                 memoryWorkloads == null ? List.of("gan", "ddpm") : List.copyOf(memoryWorkloads),
-                memoryHeap == null ? "512m" : memoryHeap,
+                memoryHeap == null ? "256m" : memoryHeap,
                 or(memoryLimit, 2.0, 2.0),
                 out == null ? Path.of("bench", "results") : out,
                 quick,

@@ -25,7 +25,7 @@ import org.genlab.diffusion.nn.UNet;
  * The long memory run: many small training steps, checking that the resident memory stops growing
  * once warm. A per-step leak (an array attached to a long-lived manager, a native handle never
  * freed) makes the resident memory of a long run grow linearly; a healthy run grows by less than
- * {@code limit} % between the end of the warm-up (10 % of the steps) and the end.
+ * {@code limit} % between the end of the warm-up (10 % of the steps, at least 500) and the end.
  *
  * <p>Resident memory also grows while the JVM touches heap pages for the first time, which says
  * nothing about leaks. So the run happens in a child JVM whose heap is pinned and touched up front
@@ -54,6 +54,9 @@ public final class MemoryStability {
      * @param rssAfterWarmupMib resident memory after the warm-up
      * @param rssEndMib resident memory at the end
      * @param growthPercent the growth from the warm-up to the end
+     * @param lateSlopeBytesPerStep the least-squares slope of the resident memory over the second
+     *     half of the run, in bytes per step (a steady leak shows here even when the JIT compiler
+     *     and the allocator still settle during the first half)
      * @param limitPercent the allowed growth
      * @param arraysAfterWarmup arrays held by the networks' manager after the warm-up
      * @param arraysEnd arrays held at the end
@@ -70,6 +73,7 @@ public final class MemoryStability {
             double rssAfterWarmupMib,
             double rssEndMib,
             double growthPercent,
+            double lateSlopeBytesPerStep,
             double limitPercent,
             int arraysAfterWarmup,
             int arraysEnd,
@@ -87,7 +91,7 @@ public final class MemoryStability {
             return String.format(
                     Locale.ROOT,
                     "memory (%s, %d steps, heap %s%s): RSS %.1f → %.1f MiB after %d warm-up steps"
-                            + " (%+.2f %%, limit %.0f %%), arrays %d → %d: %s",
+                            + " (%+.2f %%, limit %.0f %%; late slope %+.0f bytes/step), arrays %d → %d: %s",
                     workload,
                     steps,
                     jvmHeap,
@@ -97,6 +101,7 @@ public final class MemoryStability {
                     warmupSteps,
                     growthPercent,
                     limitPercent,
+                    lateSlopeBytesPerStep,
                     arraysAfterWarmup,
                     arraysEnd,
                     passed ? "PASS" : "FAIL");
@@ -115,7 +120,9 @@ public final class MemoryStability {
      */
     public static Result run(
             String workload, long steps, double limitPercent, Device device, PrintStream log) {
-        long warmup = Math.max(10, steps / 10);
+        // 10 % of the steps, at least 500 (the JIT compiler and the allocator settle first), at
+        // most a third of a short run
+        long warmup = Math.max(steps / 10, Math.min(500, steps / 3));
         List<double[]> trace = new ArrayList<>();
         long every = Math.max(1, steps / 50);
         long t0 = System.nanoTime();
@@ -156,6 +163,7 @@ public final class MemoryStability {
                     rssWarm,
                     rssEnd,
                     growth,
+                    lateSlope(trace, steps / 2),
                     limitPercent,
                     arraysWarm,
                     arraysEnd,
@@ -261,6 +269,32 @@ public final class MemoryStability {
                 .serializeSpecialFloatingPointValues()
                 .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
                 .create();
+    }
+
+    /**
+     * Fits a line to the (step, MiB) points after a step.
+     *
+     * @param trace the points
+     * @param from the first step to use
+     * @return the slope in bytes per step (0 with fewer than 2 points)
+     */
+    static double lateSlope(List<double[]> trace, long from) {
+        double n = 0;
+        double sx = 0;
+        double sy = 0;
+        double sxx = 0;
+        double sxy = 0;
+        for (double[] p : trace) {
+            if (p[0] >= from) {
+                n++;
+                sx += p[0];
+                sy += p[1];
+                sxx += p[0] * p[0];
+                sxy += p[0] * p[1];
+            }
+        }
+        double d = n * sxx - sx * sx;
+        return n < 2 || d == 0 ? 0 : (n * sxy - sx * sy) / d * 1024 * 1024;
     }
 
     /**
