@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
             InterpolateCommand.class,
             InpaintCommand.class,
             CompareCommand.class,
+            BenchCommand.class,
             DemoCommand.class,
             ProvenanceCommand.class,
             CommandLine.HelpCommand.class

@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import org.genlab.core.GenLabException;
+import org.genlab.core.nn.Upsample;
 
 /**
  * The denoising UNet of Ho et al. 2020 (after PixelCNN++ and Ronneberger et al. 2015), scaled to
@@ -255,7 +256,7 @@ public final class UNet extends AbstractBlock {
             } else if (b instanceof SelfAttention) {
                 h = Layers.call(b, ps, training, h);
             } else {
-                h = Layers.call(b, ps, training, h.repeat(2, 2).repeat(3, 2));
+                h = Layers.call(b, ps, training, Upsample.nearest2x(h));
             }
         }
         h = Layers.silu(Layers.call(normOut, ps, training, h));

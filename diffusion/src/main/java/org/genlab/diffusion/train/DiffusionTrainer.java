@@ -162,22 +162,19 @@ public final class DiffusionTrainer implements TrainingTask {
         if (grads.isEmpty()) {
             return;
         }
-        NDList squares = new NDList();
-        for (NDArray g : grads) {
-            squares.add(g.square().sum().reshape(1));
-        }
-        NDArray norm = NDArrays.concat(squares).sum().sqrt();
-        NDArray scale = norm.maximum(maxNorm).pow(-1).mul(maxNorm);
-        for (NDArray g : grads) {
-            g.muli(scale);
-        }
-        for (NDArray a : squares) {
-            a.close();
-        }
-        norm.close();
-        scale.close();
-        for (NDArray g : grads) {
-            g.close();
+        // DJL puts an op's result in its first operand's manager, here the parameters': work in
+        // a sub-manager closed at the end, else every step leaves two arrays per parameter there
+        try (NDManager tmp = NDManager.subManagerOf(grads.get(0))) {
+            NDList squares = new NDList();
+            for (NDArray g : grads) {
+                g.attach(tmp);
+                squares.add(g.square().sum().reshape(1));
+            }
+            NDArray norm = NDArrays.concat(squares).sum().sqrt();
+            NDArray scale = norm.maximum(maxNorm).pow(-1).mul(maxNorm);
+            for (NDArray g : grads) {
+                g.muli(scale);
+            }
         }
     }
 

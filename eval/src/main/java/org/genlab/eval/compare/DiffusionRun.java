@@ -11,7 +11,6 @@ import org.genlab.core.train.RunFolder;
 import org.genlab.diffusion.guidance.ClassifierFreeGuidance;
 import org.genlab.diffusion.nn.Denoiser;
 import org.genlab.diffusion.sampler.DdimSampler;
-import org.genlab.diffusion.sampler.DdpmSampler;
 import org.genlab.diffusion.sampler.Sampler;
 import org.genlab.diffusion.schedule.NoiseSchedule;
 import org.genlab.diffusion.train.ModelSpec;
@@ -100,20 +99,6 @@ final class DiffusionRun implements ModelRun {
         };
     }
 
-    private SampleSource source(String label, Sampler sampler) {
-        return new SampleSource() {
-            @Override
-            public String label() {
-                return label;
-            }
-
-            @Override
-            public NDArray sample(NDManager m, int n) {
-                return sampler.sample(denoiser, m, spec.batchShape(n), null).clip(-1, 1);
-            }
-        };
-    }
-
     @Override
     public String name() {
         return folder.dir().getFileName().toString();
@@ -146,23 +131,12 @@ final class DiffusionRun implements ModelRun {
 
     @Override
     public SampleSource qualitySampler() {
-        return ddim(50);
-    }
-
-    private SampleSource ddim(int steps) {
-        return source(
-                "DDIM-" + steps,
-                DdimSampler.builder().setSchedule(schedule).optSteps(steps).optEta(0f).build());
+        return SampleSources.ddim(schedule, 50, denoiser, spec);
     }
 
     @Override
     public List<SampleSource> speedSamplers() {
-        return List.of(
-                source(
-                        "DDPM-" + schedule.steps(),
-                        DdpmSampler.builder().setSchedule(schedule).build()),
-                ddim(50),
-                ddim(10));
+        return SampleSources.diffusionSpeeds(schedule, denoiser, spec);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.genlab.eval.compare;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
 import java.util.Map;
@@ -90,17 +89,7 @@ final class GanRun implements ModelRun {
 
     @Override
     public SampleSource qualitySampler() {
-        return new SampleSource() {
-            @Override
-            public String label() {
-                return "GAN";
-            }
-
-            @Override
-            public NDArray sample(NDManager m, int n) {
-                return sampler.sample(m, n, null, 0);
-            }
-        };
+        return SampleSources.gan(sampler);
     }
 
     @Override

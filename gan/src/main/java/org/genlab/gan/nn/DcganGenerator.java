@@ -9,6 +9,7 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import org.genlab.core.GenLabException;
+import org.genlab.core.nn.Upsample;
 
 /**
  * The DCGAN generator (Radford, Metz &amp; Chintala, "Unsupervised Representation Learning with
@@ -96,7 +97,7 @@ public final class DcganGenerator extends Generator {
      * @return (N, C, 2H, 2W)
      */
     static ai.djl.ndarray.NDList upsample(ai.djl.ndarray.NDList x) {
-        return new ai.djl.ndarray.NDList(x.singletonOrThrow().repeat(2, 2).repeat(3, 2));
+        return new ai.djl.ndarray.NDList(Upsample.nearest2x(x.singletonOrThrow()));
     }
 
     /**

@@ -78,7 +78,7 @@ public final class SnConv2d extends AbstractBlock {
         var w = ps.getValue(weight, x.getDevice(), training);
         var b = ps.getValue(bias, x.getDevice(), training);
         var uArr = ps.getValue(u, x.getDevice(), training);
-        var wsn = SpectralNorm.normalize(w, uArr, training);
+        var wsn = SpectralNorm.normalize(w, uArr, training, x.getManager());
         return Conv2d.conv2d(
                 x,
                 wsn,

@@ -64,7 +64,7 @@ public final class SnLinear extends AbstractBlock {
         var w = ps.getValue(weight, x.getDevice(), training);
         var b = ps.getValue(bias, x.getDevice(), training);
         var uArr = ps.getValue(u, x.getDevice(), training);
-        return Linear.linear(x, SpectralNorm.normalize(w, uArr, training), b);
+        return Linear.linear(x, SpectralNorm.normalize(w, uArr, training, x.getManager()), b);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.genlab.gan.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 
 /**
@@ -31,13 +32,19 @@ public final class SpectralNorm {
      * @param weight the raw weight, any shape whose first axis is the output
      * @param u the stored left singular vector estimate, shape (out), not trainable
      * @param training true to run one power iteration and store the new u
+     * @param manager where the result and the intermediates live: the forward pass's manager (DJL
+     *     puts an op's result in its first operand's manager, here the parameters', which would
+     *     keep every pass's arrays until the network is closed)
      * @return the normalised weight, same shape as {@code weight}
      */
-    public static NDArray normalize(NDArray weight, NDArray u, boolean training) {
+    public static NDArray normalize(
+            NDArray weight, NDArray u, boolean training, NDManager manager) {
         long out = weight.getShape().get(0);
         NDArray w = weight.reshape(out, -1);
+        w.attach(manager);
         NDArray wConst = w.stopGradient();
         NDArray uCur = u.stopGradient();
+        uCur.attach(manager);
         NDArray v = l2normalize(wConst.transpose().matMul(uCur));
         if (training) {
             uCur = l2normalize(wConst.matMul(v));
@@ -45,7 +52,9 @@ public final class SpectralNorm {
         }
         // σ = uᵀ W v, differentiable in W
         NDArray sigma = uCur.matMul(w.matMul(v));
-        return weight.div(sigma);
+        NDArray normalized = weight.div(sigma);
+        normalized.attach(manager);
+        return normalized;
     }
 
     private static NDArray l2normalize(NDArray x) {

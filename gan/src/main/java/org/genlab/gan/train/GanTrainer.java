@@ -262,7 +262,14 @@ public final class GanTrainer implements TrainingTask {
                         .optClassNames(classNames)
                         .build();
         try (NDManager m = manager.newSubManager()) {
-            NDArray x = g.generate(ps, fixedZ, fixedLabels, false);
+            // copies in m: G's intermediates go to its input's manager, not the run's
+            NDArray z = fixedZ.duplicate();
+            z.attach(m);
+            NDArray labels = fixedLabels == null ? null : fixedLabels.duplicate();
+            if (labels != null) {
+                labels.attach(m);
+            }
+            NDArray x = g.generate(ps, z, labels, false);
             if (g.isImage()) {
                 sampler.writeGrid(
                         x,

@@ -128,7 +128,7 @@ class NetworkShapesTest {
             }
             NDArray w = layer.getParameters().get("weight").getArray();
             NDArray u = layer.getParameters().get("u").getArray();
-            NDArray wsn = SpectralNorm.normalize(w, u.duplicate(), false);
+            NDArray wsn = SpectralNorm.normalize(w, u.duplicate(), false, m);
             // largest singular value of W_SN by power iteration on W_SNᵀ W_SN, done here by hand
             NDArray v = m.ones(new Shape(4));
             for (int i = 0; i < 200; i++) {
