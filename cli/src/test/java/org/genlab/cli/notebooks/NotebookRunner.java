@@ -5,11 +5,17 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
@@ -18,12 +24,20 @@ import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.UnresolvedReferenceException;
+import jdk.jshell.execution.LocalExecutionControl;
+import jdk.jshell.spi.ExecutionControl;
+import jdk.jshell.spi.ExecutionControlProvider;
+import jdk.jshell.spi.ExecutionEnv;
 
 /**
  * Runs a notebook's code cells through the JDK's JShell, as the Java kernels do inside: each cell
  * is cut into snippets with JShell's own source analysis and evaluated in order in one shell, in
- * this JVM (JShell's {@code local} execution engine, like the kernels' in-process execution), with
- * this JVM's class path.
+ * this JVM (like the kernels' in-process execution), with this JVM's class path.
+ *
+ * <p>The kernels run snippets on a cached thread pool: one thread while cells follow each other
+ * quickly, a new one after the pool's idle minute (a student reading between two cells). Here every
+ * cell runs on a new thread and all snippets of a cell on that one, which is the harder case:
+ * per-thread state such as PyTorch's grad mode must be set by each cell that needs it.
  *
  * <p>The shell starts with the imports the rapaio-jupyter-kernel starts with (the smallest set of
  * the Java kernels) and a {@code display(Object)} like theirs (see {@link Displays}), so a notebook
@@ -72,7 +86,8 @@ public final class NotebookRunner {
         List<String> cells = codeCells(notebook);
         String name = notebook.getFileName().toString();
         int status;
-        try (JShell shell = JShell.builder().executionEngine("local").build()) {
+        CellThreads engine = new CellThreads();
+        try (JShell shell = JShell.builder().executionEngine(engine, Map.of()).build()) {
             shell.addToClasspath(System.getProperty("java.class.path"));
             for (String s : PRELUDE) {
                 if (!evaluate(shell, name, 0, s)) {
@@ -85,6 +100,7 @@ public final class NotebookRunner {
                 long t0 = System.nanoTime();
                 System.out.printf(Locale.ROOT, "--- %s, code cell %d%n", name, i + 1);
                 System.out.flush();
+                engine.newThread();
                 if (!runCell(shell, name, i + 1, cells.get(i))) {
                     status = 1;
                 }
@@ -114,6 +130,49 @@ public final class NotebookRunner {
         System.err.flush();
         // the engines leave non-daemon threads behind: end the JVM explicitly
         System.exit(status);
+    }
+
+    /** Runs snippets in this JVM, each cell's on one thread of its own. */
+    static final class CellThreads implements ExecutionControlProvider {
+
+        private ExecutorService thread = newExecutor();
+
+        private static ExecutorService newExecutor() {
+            return Executors.newSingleThreadExecutor(
+                    r -> {
+                        Thread t = new Thread(r, "notebook-cell");
+                        t.setDaemon(true);
+                        return t;
+                    });
+        }
+
+        void newThread() {
+            thread.shutdown();
+            thread = newExecutor();
+        }
+
+        @Override
+        public String name() {
+            return "genlab-cell-threads";
+        }
+
+        @Override
+        public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) {
+            return new LocalExecutionControl() {
+                @Override
+                protected String invoke(Method doitMethod) throws Exception {
+                    Future<Object> f = thread.submit(() -> doitMethod.invoke(null));
+                    try {
+                        return valueString(f.get());
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof Exception cause) {
+                            throw cause; // the InvocationTargetException JShell unwraps
+                        }
+                        throw e;
+                    }
+                }
+            };
+        }
     }
 
     /**
@@ -174,7 +233,13 @@ public final class NotebookRunner {
                         shell.diagnostics(e.snippet())
                                 .map(d -> describe(d, e.snippet().source()))
                                 .collect(Collectors.joining("\n"));
-                fail(notebook, cell, "does not compile:\n" + diags);
+                fail(
+                        notebook,
+                        cell,
+                        "does not compile:\n"
+                                + (diags.isEmpty() ? "  (JShell gave no diagnostic)" : diags)
+                                + "\nin:\n"
+                                + e.snippet().source().strip());
                 return false;
             }
             // a declaration that refers to something declared later is fine in JShell (and in the
