@@ -66,8 +66,9 @@ class DcganGenerator(nn.Module):
 
 
 class DcganDiscriminator(nn.Module):
-    """org.genlab.gan.nn.DcganDiscriminator (no spectral norm, unconditional):
-    [conv 4x4 stride 2 pad 1 -> LeakyReLU 0.2] x k (channels w, 2w, 4w) -> flatten -> Linear -> logit.
+    """org.genlab.gan.nn.DcganDiscriminator (no spectral norm, unconditional, batch norm as in
+    Radford et al. and GenLab's default): [conv 4x4 stride 2 pad 1 (-> BatchNorm but in layer 0)
+    -> LeakyReLU 0.2] x k (channels w, 2w, 4w) -> flatten -> Linear -> logit.
     """
 
     def __init__(self, channels, size, width=64):
@@ -76,7 +77,10 @@ class DcganDiscriminator(nn.Module):
         layers, cin, side = [], channels, size
         for i in range(k):
             f = width << i
-            layers += [nn.Conv2d(cin, f, 4, stride=2, padding=1), nn.LeakyReLU(0.2)]
+            layers += [nn.Conv2d(cin, f, 4, stride=2, padding=1)]
+            if i > 0:
+                layers += [nn.BatchNorm2d(f)]
+            layers += [nn.LeakyReLU(0.2)]
             cin, side = f, side // 2
         self.body = nn.Sequential(*layers, nn.Flatten())
         self.head = nn.Linear(cin * side * side, 1)

@@ -37,7 +37,7 @@ public final class GanTraining implements Timer.Work, AutoCloseable {
         this.batch = batch;
         manager = NDManager.newBaseManager(device);
         try {
-            GanModels models = new GanModels("dcgan", shape.chw(), 0, 100, width, false);
+            GanModels models = new GanModels("dcgan", shape.chw(), 0, 100, width, false, true);
             Generator g = models.generator();
             Discriminator d = models.discriminator();
             Seeds.seed(seed);

@@ -42,7 +42,8 @@ public final class Sampling implements AutoCloseable {
         manager = NDManager.newBaseManager(device);
         try {
             Seeds.seed(seed);
-            Generator g = new GanModels("dcgan", shape.chw(), 0, 100, ganWidth, false).generator();
+            Generator g =
+                    new GanModels("dcgan", shape.chw(), 0, 100, ganWidth, false, false).generator();
             g.initialize(manager);
             gan = GanSampler.builder().setGenerator(g).optModelName("gan-dcgan").build();
             spec = DdpmTraining.spec(shape, preset);

@@ -1,6 +1,7 @@
 package org.genlab.eval.compare;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
 import java.util.Map;
