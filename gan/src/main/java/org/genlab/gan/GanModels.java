@@ -33,6 +33,35 @@ public record GanModels(
         boolean batchNormD) {
 
     /**
+     * The settings with GenLab's default normalisation: batch norm in a DCGAN discriminator unless
+     * it is spectrally normalised (use the full constructor for a WGAN-GP critic, which must not
+     * batch-normalise).
+     *
+     * @param model {@code mlp} or {@code dcgan}
+     * @param sampleShape (C, H, W) for images, (2) for points
+     * @param numClasses classes for a conditional model, else 0
+     * @param latentDim size of z
+     * @param width base width
+     * @param spectralNorm spectral normalisation in D
+     */
+    public GanModels(
+            String model,
+            Shape sampleShape,
+            int numClasses,
+            int latentDim,
+            int width,
+            boolean spectralNorm) {
+        this(
+                model,
+                sampleShape,
+                numClasses,
+                latentDim,
+                width,
+                spectralNorm,
+                "dcgan".equals(model) && !spectralNorm);
+    }
+
+    /**
      * Builds G.
      *
      * @return an uninitialised generator
