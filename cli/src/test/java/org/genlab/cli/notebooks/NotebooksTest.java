@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestFactory;
  *
  * <p>The pictures each notebook displayed are written to {@code
  * target/notebooks/NAME/display-NN.png}. {@code -Dgenlab.notebooks.timeout=SECONDS} changes the
- * limit per notebook (default 180); {@code -Dgenlab.notebooks.only=02} runs only the notebooks
+ * limit per notebook (default 300); {@code -Dgenlab.notebooks.only=02} runs only the notebooks
  * whose names contain that text.
  */
 class NotebooksTest {
@@ -37,7 +37,9 @@ class NotebooksTest {
                     .sorted()
                     .forEach(books::add);
         }
-        assertThat(books).as("notebooks in " + NOTEBOOKS.toAbsolutePath()).isNotEmpty();
+        assertThat(books)
+                .as("notebooks in " + NOTEBOOKS.toAbsolutePath())
+                .hasSizeGreaterThanOrEqualTo(9);
         String only = System.getProperty("genlab.notebooks.only", "");
         return books.stream()
                 .filter(p -> p.getFileName().toString().contains(only))
@@ -72,7 +74,7 @@ class NotebooksTest {
         pb.environment().put("CI", "true");
         pb.environment().put("OMP_NUM_THREADS", "1");
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        long limit = Long.getLong("genlab.notebooks.timeout", 180);
+        long limit = Long.getLong("genlab.notebooks.timeout", 300);
         long t0 = System.nanoTime();
         Process p = pb.start();
         boolean done = p.waitFor(limit, TimeUnit.SECONDS);
