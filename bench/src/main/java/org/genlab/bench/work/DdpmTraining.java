@@ -4,8 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import org.genlab.bench.Timer;
-import org.genlab.core.nn.Params;
 import org.genlab.core.runtime.Seeds;
 import org.genlab.diffusion.data.BatchSource;
 import org.genlab.diffusion.nn.Prediction;
@@ -18,11 +16,7 @@ import org.genlab.diffusion.train.ModelSpec;
  * t and ε drawn, x_t formed, ε-prediction MSE, backward, gradient-norm clip at 1, Adam lr 2e-4, EMA
  * 0.999), on a fixed batch of random images of the right shape, linear schedule with T = 1000.
  */
-public final class DdpmTraining implements Timer.Work, AutoCloseable {
-
-    private final NDManager manager;
-    private final DiffusionTrainer trainer;
-    private final Block model;
+public final class DdpmTraining extends TrainingWork {
 
     /**
      * Builds the UNet preset ({@link ModelSpec#build}) and the trainer.
@@ -57,9 +51,11 @@ public final class DdpmTraining implements Timer.Work, AutoCloseable {
             UNet.Builder unet,
             int batch,
             long seed) {
-        manager = NDManager.newBaseManager(device);
+        super(NDManager.newBaseManager(device));
+        NDManager manager = manager();
         try {
             Seeds.seed(seed);
+            Block model;
             if (unet == null) {
                 model = spec.build(manager);
             } else {
@@ -71,13 +67,14 @@ public final class DdpmTraining implements Timer.Work, AutoCloseable {
             // in the step's manager, see GanTraining.inStep
             BatchSource data =
                     (m, step, b) -> new BatchSource.Batch(GanTraining.inStep(real, m), null);
-            trainer =
+            DiffusionTrainer trainer =
                     DiffusionTrainer.builder()
                             .setModel(spec, model)
                             .setData(data)
                             .setManager(manager)
                             .optBatchSize(batch)
                             .build();
+            setTask(trainer);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -102,38 +99,5 @@ public final class DdpmTraining implements Timer.Work, AutoCloseable {
                 "linear",
                 1000,
                 Prediction.EPSILON);
-    }
-
-    @Override
-    public void run(long index, boolean sync) {
-        try (NDManager sub = manager.newSubManager()) {
-            var losses = trainer.step(index, sub);
-            if (sync) {
-                losses.toFloats();
-            }
-        }
-    }
-
-    /**
-     * Returns the manager holding the network, optimizer state and EMA (for leak checks).
-     *
-     * @return the long-lived manager
-     */
-    public NDManager manager() {
-        return manager;
-    }
-
-    /**
-     * Returns the trainable parameter count.
-     *
-     * @return the count
-     */
-    public long parameterCount() {
-        return Params.count(model);
-    }
-
-    @Override
-    public void close() {
-        manager.close();
     }
 }

@@ -3,8 +3,6 @@ package org.genlab.bench.work;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import org.genlab.bench.Timer;
-import org.genlab.core.nn.Params;
 import org.genlab.core.runtime.Seeds;
 import org.genlab.gan.GanModels;
 import org.genlab.gan.nn.Discriminator;
@@ -18,11 +16,7 @@ import org.genlab.gan.train.GanTrainer;
  * images of the right shape. The step's manager is closed after every step, as in {@link
  * org.genlab.core.train.TrainingLoop}.
  */
-public final class GanTraining implements Timer.Work, AutoCloseable {
-
-    private final NDManager manager;
-    private final GanTrainer trainer;
-    private final int batch;
+public final class GanTraining extends TrainingWork {
 
     /**
      * Builds G, D and the trainer (non-saturating loss, Adam lr 2e-4, β = (0.5, 0.999), EMA 0.999).
@@ -34,15 +28,15 @@ public final class GanTraining implements Timer.Work, AutoCloseable {
      * @param seed the seed of the weights and the batch
      */
     public GanTraining(Device device, ImageShape shape, int width, int batch, long seed) {
-        this.batch = batch;
-        manager = NDManager.newBaseManager(device);
+        super(NDManager.newBaseManager(device));
+        NDManager manager = manager();
         try {
             GanModels models = new GanModels("dcgan", shape.chw(), 0, 100, width, false, true);
             Generator g = models.generator();
             Discriminator d = models.discriminator();
             Seeds.seed(seed);
             NDArray real = manager.randomUniform(-1f, 1f, shape.batch(batch));
-            trainer =
+            GanTrainer trainer =
                     GanTrainer.builder()
                             .setManager(manager)
                             .setGenerator(g)
@@ -51,6 +45,7 @@ public final class GanTraining implements Timer.Work, AutoCloseable {
                             .optModelName("dcgan")
                             .optSeed(seed)
                             .build();
+            setTask(trainer);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -71,49 +66,5 @@ public final class GanTraining implements Timer.Work, AutoCloseable {
         NDArray x = data.duplicate();
         x.attach(step);
         return x;
-    }
-
-    @Override
-    public void run(long index, boolean sync) {
-        try (NDManager sub = manager.newSubManager()) {
-            var losses = trainer.step(index, sub);
-            if (sync) {
-                losses.toFloats();
-            }
-        }
-    }
-
-    /**
-     * Returns the manager holding the networks, optimizer state and EMA (for leak checks).
-     *
-     * @return the long-lived manager
-     */
-    public NDManager manager() {
-        return manager;
-    }
-
-    /**
-     * Returns the batch size.
-     *
-     * @return B
-     */
-    public int batch() {
-        return batch;
-    }
-
-    /**
-     * Returns the trainable parameter counts.
-     *
-     * @return {G, D}
-     */
-    public long[] parameterCounts() {
-        return new long[] {
-            Params.count(trainer.generator()), Params.count(trainer.discriminator())
-        };
-    }
-
-    @Override
-    public void close() {
-        manager.close();
     }
 }
