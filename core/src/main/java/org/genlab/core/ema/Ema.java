@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.genlab.core.GenLabException;
+import org.genlab.core.nn.NoGrad;
 import org.genlab.core.nn.Params;
 
 /**
@@ -65,6 +66,12 @@ public final class Ema {
 
     /** Moves every shadow copy towards the current parameters: θ̄ ← d θ̄ + (1 − d) θ. */
     public void update() {
+        try (NoGrad scope = NoGrad.enter()) {
+            average();
+        }
+    }
+
+    private void average() {
         float d = currentDecay();
         updates++;
         Map<String, Parameter> params = Params.named(block);
@@ -158,6 +165,12 @@ public final class Ema {
      * @param values name to value
      */
     public static void copyInto(Block target, Map<String, NDArray> values) {
+        try (NoGrad scope = NoGrad.enter()) {
+            copyAll(target, values);
+        }
+    }
+
+    private static void copyAll(Block target, Map<String, NDArray> values) {
         Map<String, Parameter> params = Params.named(target);
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             NDArray v = values.get(e.getKey());

@@ -7,6 +7,7 @@ import ai.djl.nn.Parameter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.genlab.core.GenLabException;
+import org.genlab.core.nn.NoGrad;
 import org.genlab.core.nn.Params;
 
 /**
@@ -65,6 +66,12 @@ public final class Adam {
      * @param block the network whose gradients were just computed
      */
     public void step(Block block) {
+        try (NoGrad scope = NoGrad.enter()) {
+            update(block);
+        }
+    }
+
+    private void update(Block block) {
         t++;
         double c1 = 1 - Math.pow(beta1, t);
         double c2 = 1 - Math.pow(beta2, t);

@@ -19,6 +19,7 @@ import org.genlab.core.GenLabException;
 import org.genlab.core.chart.Charts;
 import org.genlab.core.checkpoint.AtomicFiles;
 import org.genlab.core.checkpoint.Checkpoint;
+import org.genlab.core.nn.NoGrad;
 import org.genlab.core.runtime.Seeds;
 
 /**
@@ -95,6 +96,13 @@ public final class TrainingLoop {
      * @throws TrainingDivergedException if a loss became NaN, infinite or exploded
      */
     public LossHistory fit() {
+        // weights are updated in place here, whatever thread calls: no autograd outside collectors
+        try (NoGrad scope = NoGrad.enter()) {
+            return run();
+        }
+    }
+
+    private LossHistory run() {
         LossHistory history = new LossHistory();
         long step = 0;
         if (resume && run.hasCheckpoint()) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.genlab.core.GenLabException;
+import org.genlab.core.nn.NoGrad;
 import org.genlab.diffusion.nn.Denoiser;
 import org.genlab.diffusion.sampler.Sampler;
 import org.genlab.diffusion.schedule.NoiseSchedule;
@@ -54,6 +55,17 @@ public final class Inpainter {
      * @return the completed images, in {@code known}'s manager
      */
     public NDArray inpaint(
+            Denoiser denoiser,
+            NDArray known,
+            NDArray mask,
+            NDArray labels,
+            Sampler.Trajectory listener) {
+        try (NoGrad scope = NoGrad.enter()) {
+            return repaint(denoiser, known, mask, labels, listener);
+        }
+    }
+
+    private NDArray repaint(
             Denoiser denoiser,
             NDArray known,
             NDArray mask,

@@ -3,6 +3,7 @@ package org.genlab.diffusion.sampler;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.genlab.core.nn.NoGrad;
 import org.genlab.diffusion.nn.Denoiser;
 import org.genlab.diffusion.schedule.NoiseSchedule;
 
@@ -77,16 +78,23 @@ public interface Sampler {
      * @return x_0, in {@code xT}'s manager
      */
     default NDArray sample(Denoiser denoiser, NDArray xT, NDArray labels, Trajectory listener) {
+        try (NoGrad scope = NoGrad.enter()) {
+            return reverse(this, denoiser, xT, labels, listener);
+        }
+    }
+
+    private static NDArray reverse(
+            Sampler sampler, Denoiser denoiser, NDArray xT, NDArray labels, Trajectory listener) {
         NDManager outer = xT.getManager();
         NDArray x = xT.duplicate();
-        int[] ts = timesteps();
+        int[] ts = sampler.timesteps();
         long b = xT.getShape().get(0);
         for (int i = 0; i < ts.length; i++) {
             try (NDManager sub = outer.newSubManager()) {
                 x.attach(sub);
                 NDArray t = sub.full(new Shape(b), (float) ts[i]);
                 NDArray out = denoiser.predict(x, t, labels);
-                Step s = step(out, denoiser, i, x);
+                Step s = sampler.step(out, denoiser, i, x);
                 if (listener != null) {
                     listener.onStep(i, ts[i], s.previous(), s.x0());
                 }

@@ -20,6 +20,7 @@ import org.genlab.core.image.ImageTensors;
 import org.genlab.core.image.PngWriter;
 import org.genlab.core.image.Provenance;
 import org.genlab.core.image.SampleGrid;
+import org.genlab.core.nn.NoGrad;
 import org.genlab.gan.nn.Discriminator;
 import org.genlab.gan.nn.Generator;
 import org.jfree.chart.JFreeChart;
@@ -98,7 +99,10 @@ public final class GanSampler {
      * @return the samples
      */
     public NDArray generate(NDManager manager, NDArray z, NDArray labels) {
-        return generator.generate(ps(manager), z, generator.isConditional() ? labels : null, false);
+        try (NoGrad scope = NoGrad.enter()) {
+            return generator.generate(
+                    ps(manager), z, generator.isConditional() ? labels : null, false);
+        }
     }
 
     /**
