@@ -25,6 +25,7 @@ import org.genlab.core.checkpoint.Checkpoint;
 import org.genlab.core.checkpoint.TrainState;
 import org.genlab.core.ema.Ema;
 import org.genlab.core.nn.Gradients;
+import org.genlab.core.nn.NoGrad;
 import org.genlab.core.optim.Adam;
 import org.genlab.core.runtime.Seeds;
 import org.genlab.core.train.Batches;
@@ -334,6 +335,12 @@ public final class FeatureClassifier implements AutoCloseable {
     }
 
     private double[][] run(NDArray images, boolean features) {
+        try (NoGrad scope = NoGrad.enter()) {
+            return forward(images, features);
+        }
+    }
+
+    private double[][] forward(NDArray images, boolean features) {
         long n = images.getShape().get(0);
         double[][] out = new double[(int) n][];
         for (long from = 0; from < n; from += 500) {
