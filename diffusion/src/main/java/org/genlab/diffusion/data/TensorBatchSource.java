@@ -38,7 +38,10 @@ public final class TensorBatchSource implements BatchSource {
     public Batch next(NDManager manager, long step, int batchSize) {
         NDArray idx = manager.randomInteger(0, size(), new Shape(batchSize), DataType.INT64);
         long d = data.getShape().size() / size();
-        NDArray flat = idx.mul(d).reshape(batchSize, 1).add(manager.arange(0L, d).reshape(1, d));
+        // flat indices i·d + j, in int64 throughout: in float32 (what arange(float, float) makes)
+        // they round to multiples of 4 above 2^25, and MNIST has 47 M pixels
+        NDArray offsets = manager.arange(0, (int) d, 1, DataType.INT64).reshape(1, d);
+        NDArray flat = idx.mul(manager.create(d)).reshape(batchSize, 1).add(offsets);
         NDArray x =
                 data.take(manager, flat)
                         .reshape(new Shape(batchSize).addAll(data.getShape().slice(1)));
