@@ -208,9 +208,18 @@ public final class Charts {
                         "{2}", new java.text.DecimalFormat("#,##0.0")));
         r.setDefaultItemLabelsVisible(true);
         if (logScale) {
+            // whole powers of ten, from a decade below the slowest bar to well above the fastest
+            // (its label needs room), labelled 0.1, 1, 10, 1,000 rather than 10^-1 …
+            double lo = values.values().stream().mapToDouble(Double::doubleValue).min().orElse(1);
+            double hi = values.values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
             org.jfree.chart.axis.LogAxis log = new org.jfree.chart.axis.LogAxis(axis);
             log.setBase(10);
             log.setSmallestValue(1e-3);
+            log.setRange(
+                    Math.pow(10, Math.floor(Math.log10(Math.max(lo, 1e-3))) - 1),
+                    Math.pow(10, Math.ceil(Math.log10(Math.max(hi, 1e-3) * 5))));
+            log.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1));
+            log.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.###"));
             plot.setRangeAxis(log);
         }
         return chart;

@@ -1,6 +1,7 @@
 package org.genlab.core.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -53,6 +54,27 @@ class ChartsTest {
             assertThat(distinctColours(img)).as("chart %d draws something", i).isGreaterThan(5);
         }
         assertThat(charts[0].getXYPlot().getDataset().getSeriesCount()).isEqualTo(2);
+    }
+
+    @Test
+    void logBarsSpanWholePowersOfTenAroundTheBarsWithRoomForTheLabel() {
+        org.jfree.chart.axis.ValueAxis axis =
+                Charts.bars(
+                                new java.util.LinkedHashMap<>(
+                                        Map.of("GAN", 2358.6, "DDPM-1000", 0.3, "DDIM-50", 5.4)),
+                                "speed",
+                                "images/s",
+                                true)
+                        .getCategoryPlot()
+                        .getRangeAxis();
+        assertThat(axis.getLowerBound()).isCloseTo(0.01, within(1e-9));
+        assertThat(axis.getUpperBound()).isCloseTo(1e5, within(1e-6));
+        org.jfree.chart.axis.ValueAxis single =
+                Charts.bars(Map.of("GAN", 2358.6), "speed", "images/s", true)
+                        .getCategoryPlot()
+                        .getRangeAxis();
+        assertThat(single.getLowerBound()).isCloseTo(100, within(1e-6));
+        assertThat(single.getUpperBound()).isCloseTo(1e5, within(1e-6));
     }
 
     @Test
