@@ -212,7 +212,8 @@ public final class Comparison {
         }
         log.printf(
                 Locale.ROOT,
-                "  FLD %.2f (floor %.2f), precision %.3f, recall %.3f, coverage %.0f %%%n",
+                "  %s %.2f (floor %.2f), precision %.3f, recall %.3f, coverage %.0f %%%n",
+                eval.classifier().distanceAbbreviation(),
                 metrics.frechet(),
                 eval.floor().frechet(),
                 metrics.precision(),

@@ -18,7 +18,6 @@ import org.genlab.eval.classifier.FeatureClassifier;
  */
 public final class Evaluation {
 
-    /** The fewest samples the Fréchet distance in a feature space of dimension d accepts: d + 1. */
     private final FeatureClassifier classifier;
 
     private final ImageDataset train;
@@ -65,6 +64,15 @@ public final class Evaluation {
             NDArray testImages = test.images(sub, pick(test.size(), n, r));
             this.floor = measure("Real (test split)", testImages);
         }
+    }
+
+    /**
+     * Returns the classifier whose feature space the metrics use.
+     *
+     * @return the classifier
+     */
+    public FeatureClassifier classifier() {
+        return classifier;
     }
 
     /**
