@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
             InterpolateCommand.class,
             InpaintCommand.class,
             CompareCommand.class,
+            ClassifierCommand.class,
             BenchCommand.class,
             DemoCommand.class,
             ProvenanceCommand.class,

@@ -2,12 +2,14 @@ package org.genlab.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.genlab.core.GenLabHome;
 import org.genlab.core.runtime.RuntimeInfo;
 import org.genlab.datasets.DatasetRegistry;
 import org.genlab.datasets.DatasetStatus;
+import org.genlab.eval.classifier.FeatureClassifier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,7 +22,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = {
             "Show GenLab, Java and DJL versions, the PyTorch build loaded (cpu or cuda),",
-            "the devices DJL sees, and which data sets are in the cache."
+            "the devices DJL sees, which data sets are in the cache, and which feature",
+            "classifiers are trained."
         })
 public final class InfoCommand implements Callable<Integer> {
 
@@ -52,6 +55,21 @@ public final class InfoCommand implements Callable<Integer> {
                     s.present()
                             ? String.format("present, %.1f MB", s.bytes() / 1e6)
                             : "not fetched (genlab datasets fetch " + s.name() + ")");
+        }
+        out.println("Feature classifiers (genlab classifier DATASET trains one)");
+        for (String name : FeatureClassifier.DATASETS) {
+            FeatureClassifier.Status s = FeatureClassifier.status(name, data);
+            out.printf(
+                    Locale.ROOT,
+                    "  %-14s %s%n",
+                    name,
+                    s.trained()
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "%s, test accuracy %.2f %%",
+                                    s.arch(),
+                                    100 * s.accuracy().getAsDouble())
+                            : s.arch() + ", not trained yet");
         }
         out.flush();
         return 0;

@@ -50,6 +50,36 @@ class CliTest {
     }
 
     @Test
+    void classifierLoadsTheCachedMnistLenetAndListsTheOthers() {
+        Result r = run("classifier", "mnist");
+        assertThat(r.status()).isZero();
+        assertThat(r.out())
+                .containsPattern("mnist +lenet +test accuracy 99\\.\\d\\d % \\(target 99 %\\)")
+                .contains("84 features per image; compare reports the Fréchet LeNet Distance")
+                .doesNotContain("Below its target");
+        Result list = run("classifier");
+        assertThat(list.status()).isZero();
+        assertThat(list.out().lines())
+                .hasSize(3)
+                .anySatisfy(l -> assertThat(l).startsWith("mnist ").contains("test accuracy"))
+                .anySatisfy(l -> assertThat(l).startsWith("fashion-mnist "))
+                .anySatisfy(l -> assertThat(l).startsWith("cifar10 ").contains("smallvgg"));
+        assertThat(run("info").out())
+                .contains("Feature classifiers")
+                .contains("lenet, test accuracy 99.");
+    }
+
+    @Test
+    void classifierForAnUnknownDataSetNamesTheChoices() {
+        Result r = run("classifier", "svhn");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err())
+                .contains("no classifier for 'svhn'")
+                .contains("mnist, fashion-mnist, cifar10")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
     void aBadDeviceIsOneClearLineAndStatusTwo() {
         Result r = run("--device", "gpu:7", "info");
         assertThat(r.status()).isEqualTo(2);
