@@ -16,10 +16,11 @@ import picocli.CommandLine.Mixin;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-            "Measure training and sampling speed and memory on random inputs of the data sets'",
-            "shapes, with GenLab's real networks: DCGAN and DDPM UNet training steps (MNIST and",
-            "CIFAR-10 sizes, batch 64 and 128), GAN / DDPM-1000 / DDIM-50 / DDIM-10 sampling,",
-            "peak resident memory, and a long memory run (10,000 small steps, heap pinned).",
+            "Measure training and sampling speed and memory on random inputs of the data"
+                    + " sets' shapes, with GenLab's real networks: DCGAN and DDPM UNet training steps"
+                    + " (MNIST and CIFAR-10 sizes, batch 64 and 128), GAN / DDPM-1000 / DDIM-50 /"
+                    + " DDIM-10 sampling, peak resident memory, and a long memory run (10,000 small"
+                    + " steps, heap pinned).",
             "Medians over repeats after warm-up. Writes OUT/genlab.json and OUT/genlab.md.",
             "Compare with PyTorch: bench/run-vs-pytorch."
         })

@@ -20,8 +20,8 @@ import picocli.CommandLine.Parameters;
         name = "classifier",
         mixinStandardHelpOptions = true,
         description = {
-            "Train the feature classifier genlab compare measures a data set with (once;",
-            "later runs load it from the cache) and print its accuracy on the test split.",
+            "Train the feature classifier genlab compare measures a data set with (once;"
+                    + " later runs load it from the cache) and print its accuracy on the test split.",
             "Without DATASET: list the three classifiers and whether they are trained.",
             "On 2 CPU cores: MNIST and Fashion-MNIST a few minutes, CIFAR-10 about 50 min."
         })

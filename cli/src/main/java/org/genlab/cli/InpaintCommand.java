@@ -29,8 +29,8 @@ import picocli.CommandLine.Option;
         name = "inpaint",
         mixinStandardHelpOptions = true,
         description = {
-            "Fill in part of an image with a trained diffusion model (RePaint, Lugmayr et al.",
-            "2022). Writes a PNG: the input, the masked input and --n completions."
+            "Fill in part of an image with a trained diffusion model (RePaint, Lugmayr et"
+                    + " al. 2022). Writes a PNG: the input, the masked input and --n completions."
         })
 public final class InpaintCommand implements Callable<Integer> {
 

@@ -24,9 +24,10 @@ import picocli.CommandLine.Option;
         name = "interpolate",
         mixinStandardHelpOptions = true,
         description = {
-            "Walk a straight (or, with --slerp, a great-circle) path between two random latents of",
-            "a trained GAN, and mix latents row by column. Writes RUN/interpolation.png (a strip),",
-            "RUN/interpolation.gif (there and back) and RUN/mixing.png."
+            "Walk a straight (or, with --slerp, a great-circle) path between two random"
+                    + " latents of a trained GAN, and mix latents row by column. Writes"
+                    + " RUN/interpolation.png (a strip), RUN/interpolation.gif (there and back) and"
+                    + " RUN/mixing.png."
         })
 public final class InterpolateCommand implements Callable<Integer> {
 

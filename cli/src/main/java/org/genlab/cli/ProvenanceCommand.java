@@ -18,8 +18,9 @@ import picocli.CommandLine.Parameters;
         name = "provenance",
         mixinStandardHelpOptions = true,
         description = {
-            "Read the provenance written into a PNG: software, model, run, seed, and whether",
-            "it declares itself AI-generated (IPTC digital source type trainedAlgorithmicMedia)."
+            "Read the provenance written into a PNG: software, model, run, seed, and"
+                    + " whether it declares itself AI-generated (IPTC digital source type"
+                    + " trainedAlgorithmicMedia)."
         })
 public final class ProvenanceCommand implements Callable<Integer> {
 

@@ -29,8 +29,9 @@ import picocli.CommandLine.Option;
         name = "diffusion",
         mixinStandardHelpOptions = true,
         description = {
-            "Sample a trained diffusion model with DDPM (all T steps) or DDIM (any number of",
-            "steps); EMA weights. Writes a PNG grid (and with --gif the denoising trajectory)."
+            "Sample a trained diffusion model with DDPM (all T steps) or DDIM (any number"
+                    + " of steps); EMA weights. Writes a PNG grid (and with --gif the denoising"
+                    + " trajectory)."
         })
 public final class SampleDiffusionCommand implements Callable<Integer> {
 

@@ -29,9 +29,10 @@ import picocli.CommandLine.Option;
         name = "diffusion",
         mixinStandardHelpOptions = true,
         description = {
-            "Train a denoising diffusion model (Ho et al. 2020): a UNet on MNIST, Fashion-MNIST or",
-            "CIFAR-10, or an MLP on a 2D toy set. Progress samples (DDIM, EMA weights) go to",
-            "RUN/samples, the checkpoint to RUN/checkpoint.zip; Ctrl-C saves, --resume continues."
+            "Train a denoising diffusion model (Ho et al. 2020): a UNet on MNIST,"
+                    + " Fashion-MNIST or CIFAR-10, or an MLP on a 2D toy set. Progress samples (DDIM,"
+                    + " EMA weights) go to RUN/samples, the checkpoint to RUN/checkpoint.zip; Ctrl-C"
+                    + " saves, --resume continues."
         })
 public final class TrainDiffusionCommand implements Callable<Integer> {
 

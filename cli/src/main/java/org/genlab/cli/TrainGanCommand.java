@@ -30,12 +30,12 @@ import picocli.CommandLine.Option;
         name = "gan",
         mixinStandardHelpOptions = true,
         description = {
-            "Train a GAN (MLP or DCGAN, optionally class-conditional) on an image data set or a 2D"
-                    + " toy.",
-            "Writes a run folder: samples/ (a grid from fixed noise every --sample-every steps),"
-                    + " losses.csv and losses.png, checkpoint.zip and config.properties (with the"
-                    + " seed).",
-            "Example: genlab train gan --dataset mnist --model dcgan --epochs 1 --run runs/dcgan"
+            "Train a GAN (MLP or DCGAN, optionally class-conditional) on an image data set"
+                    + " or a 2D toy.",
+            "Writes a run folder: samples/ (a grid from fixed noise every --sample-every"
+                    + " steps), losses.csv and losses.png, checkpoint.zip and config.properties (with"
+                    + " the seed).",
+            "Example: genlab train gan --dataset mnist --model dcgan --run runs/dcgan"
         })
 public final class TrainGanCommand implements Callable<Integer> {
 

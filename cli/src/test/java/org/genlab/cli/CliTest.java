@@ -79,6 +79,28 @@ class CliTest {
                 .doesNotContain("\tat ");
     }
 
+    /**
+     * Picocli prints each element of a description on lines of its own; an element that stops
+     * mid-sentence leaves an orphan word or a word cut at a dot ("tar.\ngz") in the help.
+     */
+    @Test
+    void everyHelpDescriptionIsMadeOfWholeParagraphs() {
+        java.util.ArrayDeque<CommandLine> todo = new java.util.ArrayDeque<>();
+        todo.add(GenLabCommand.newCommandLine());
+        int checked = 0;
+        while (!todo.isEmpty()) {
+            CommandLine c = todo.pop();
+            todo.addAll(c.getSubcommands().values());
+            for (String paragraph : c.getCommandSpec().usageMessage().description()) {
+                assertThat(paragraph)
+                        .as("a paragraph of '%s --help'", c.getCommandSpec().qualifiedName())
+                        .matches("(?s)Example: .*|.*[.);:](%n)?");
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThan(20);
+    }
+
     @Test
     void aBadDeviceIsOneClearLineAndStatusTwo() {
         Result r = run("--device", "gpu:7", "info");
