@@ -221,6 +221,8 @@ public final class Charts {
             log.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1));
             log.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.###"));
             plot.setRangeAxis(log);
+            chart.setPadding(
+                    new org.jfree.chart.ui.RectangleInsets(4, 4, 4, 30)); // last tick label
         }
         return chart;
     }
