@@ -60,7 +60,8 @@ public final class ClassifierCommand implements Callable<Integer> {
         PrintStream log = System.out;
         try (FeatureClassifier clf =
                 FeatureClassifier.obtain(dataset, dataDir, GlobalOptions.device(), log)) {
-            out.println(describe(FeatureClassifier.status(dataset, dataDir)));
+            FeatureClassifier.Status status = FeatureClassifier.status(dataset, dataDir);
+            out.println(describe(status));
             out.printf(
                     Locale.ROOT,
                     "  %d features per image; compare reports the %s.%n",
@@ -71,14 +72,18 @@ public final class ClassifierCommand implements Callable<Integer> {
                         Locale.ROOT,
                         "  Below its target: read its distances with care, or delete %s to"
                                 + " train it again.%n",
-                        FeatureClassifier.status(dataset, dataDir).dir());
+                        status.dir());
             }
         }
         out.flush();
         return 0;
     }
 
-    private static String describe(FeatureClassifier.Status s) {
+    /**
+     * Describes a classifier in one line: data set, architecture, accuracy or how to train it, and
+     * where it is cached.
+     */
+    static String describe(FeatureClassifier.Status s) {
         String state =
                 s.trained()
                         ? String.format(

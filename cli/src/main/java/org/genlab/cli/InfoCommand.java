@@ -2,7 +2,6 @@ package org.genlab.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.genlab.core.GenLabHome;
@@ -58,18 +57,7 @@ public final class InfoCommand implements Callable<Integer> {
         }
         out.println("Feature classifiers (genlab classifier DATASET trains one)");
         for (String name : FeatureClassifier.DATASETS) {
-            FeatureClassifier.Status s = FeatureClassifier.status(name, data);
-            out.printf(
-                    Locale.ROOT,
-                    "  %-14s %s%n",
-                    name,
-                    s.trained()
-                            ? String.format(
-                                    Locale.ROOT,
-                                    "%s, test accuracy %.2f %%",
-                                    s.arch(),
-                                    100 * s.accuracy().getAsDouble())
-                            : s.arch() + ", not trained yet");
+            out.println("  " + ClassifierCommand.describe(FeatureClassifier.status(name, data)));
         }
         out.flush();
         return 0;

@@ -66,7 +66,7 @@ class CliTest {
                 .anySatisfy(l -> assertThat(l).startsWith("cifar10 ").contains("smallvgg"));
         assertThat(run("info").out())
                 .contains("Feature classifiers")
-                .contains("lenet, test accuracy 99.");
+                .containsPattern("  mnist +lenet +test accuracy 99\\.");
     }
 
     @Test

@@ -7,12 +7,15 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.genlab.core.GenLabHome;
 import org.genlab.core.metrics.FrechetDistance;
 import org.genlab.datasets.ImageDataset;
 import org.genlab.datasets.Split;
 import org.genlab.eval.classifier.FeatureClassifier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Trains (once, then cached next to the data) and checks the MNIST LeNet on the real test set. */
 class FeatureClassifierTest {
@@ -54,5 +57,29 @@ class FeatureClassifierTest {
             }
             assertThat(sum).isCloseTo(1.0, within(1e-4));
         }
+    }
+
+    @Test
+    void aCorruptAccuracyFileIsMeasuredAgainFromTheKeptCheckpoint(@TempDir Path data)
+            throws Exception {
+        Path home = GenLabHome.dataDir();
+        try (FeatureClassifier clf =
+                FeatureClassifier.obtain("mnist", home, Device.cpu(), System.out)) {
+            assertThat(clf.testAccuracy()).isGreaterThanOrEqualTo(0.990); // trained and cached
+        }
+        Path cached = FeatureClassifier.status("mnist", home).dir();
+        Path copy = FeatureClassifier.status("mnist", data).dir();
+        Files.createDirectories(copy);
+        Files.copy(cached.resolve("checkpoint.zip"), copy.resolve("checkpoint.zip"));
+        Files.createSymbolicLink(data.resolve("mnist"), home.resolve("mnist"));
+        Files.writeString(copy.resolve("accuracy.properties"), "test.accuracy=garbage\n");
+        assertThat(FeatureClassifier.status("mnist", data).trained()).isFalse();
+
+        try (FeatureClassifier clf =
+                FeatureClassifier.obtain("mnist", data, Device.cpu(), System.out)) {
+            assertThat(clf.testAccuracy()).isGreaterThanOrEqualTo(0.990);
+        }
+        assertThat(FeatureClassifier.status("mnist", data).accuracy())
+                .hasValue(FeatureClassifier.status("mnist", home).accuracy().getAsDouble());
     }
 }

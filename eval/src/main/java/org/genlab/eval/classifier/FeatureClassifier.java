@@ -60,14 +60,16 @@ public final class FeatureClassifier implements AutoCloseable {
     /** Training recipe per data set: architecture, epochs, target accuracy. */
     private record Recipe(String arch, int epochs, float lr, double target) {}
 
-    private static final Map<String, Recipe> RECIPES =
-            Map.of(
-                    "mnist", new Recipe("lenet", 6, 2e-3f, 0.990),
-                    "fashion-mnist", new Recipe("lenet", 8, 2e-3f, 0.90),
-                    "cifar10", new Recipe("smallvgg", 30, 1e-3f, 0.80));
+    private static final Map<String, Recipe> RECIPES = new LinkedHashMap<>();
+
+    static {
+        RECIPES.put("mnist", new Recipe("lenet", 6, 2e-3f, 0.990));
+        RECIPES.put("fashion-mnist", new Recipe("lenet", 8, 2e-3f, 0.90));
+        RECIPES.put("cifar10", new Recipe("smallvgg", 30, 1e-3f, 0.80));
+    }
 
     /** The data sets that have a classifier, in the order GenLab lists them. */
-    public static final List<String> DATASETS = List.of("mnist", "fashion-mnist", "cifar10");
+    public static final List<String> DATASETS = List.copyOf(RECIPES.keySet());
 
     /**
      * What is known of one data set's classifier without loading it.
@@ -98,6 +100,8 @@ public final class FeatureClassifier implements AutoCloseable {
     }
 
     private static final int BATCH = 128;
+
+    private static final String ACCURACY_FILE = "accuracy.properties";
 
     private final String dataset;
     private final NDManager manager;
@@ -132,8 +136,8 @@ public final class FeatureClassifier implements AutoCloseable {
             dataDir = org.genlab.core.GenLabHome.dataDir();
         }
         Recipe recipe = recipe(dataset);
-        Path dir = dir(dataset, dataDir);
-        Path accFile = dir.resolve("accuracy.properties");
+        Status cached = status(dataset, dataDir);
+        Path dir = cached.dir();
         NDManager manager = NDManager.newBaseManager(device);
         try {
             ImageDataset test =
@@ -145,10 +149,9 @@ public final class FeatureClassifier implements AutoCloseable {
             ClassifierNet net = build(recipe, test, manager);
             String model = "classifier-" + dataset + "-" + recipe.arch();
             double acc;
-            if (Files.isRegularFile(accFile)
-                    && Files.isRegularFile(dir.resolve(Checkpoint.FILE_NAME))) {
+            if (cached.trained()) {
                 Checkpoint.loadNetwork(dir.resolve(Checkpoint.FILE_NAME), model, "net", net, true);
-                acc = Double.parseDouble(read(accFile).getProperty("test.accuracy"));
+                acc = cached.accuracy().getAsDouble();
             } else {
                 log.printf(
                         Locale.ROOT,
@@ -166,7 +169,7 @@ public final class FeatureClassifier implements AutoCloseable {
                 p.setProperty("target", Double.toString(recipe.target()));
                 java.io.StringWriter w = new java.io.StringWriter();
                 p.store(w, "Accuracy of the " + model + " classifier on the test split");
-                AtomicFiles.writeString(accFile, w.toString());
+                AtomicFiles.writeString(dir.resolve(ACCURACY_FILE), w.toString());
                 log.printf(
                         Locale.ROOT,
                         "Test accuracy of the %s classifier: %.2f %% (target %.0f %%)%n",
@@ -177,7 +180,7 @@ public final class FeatureClassifier implements AutoCloseable {
             return new FeatureClassifier(dataset, manager, net, acc, device);
         } catch (IOException e) {
             manager.close();
-            throw new GenLabException("Cannot read the cached classifier in " + dir, e);
+            throw new GenLabException("Cannot write the classifier's accuracy to " + dir, e);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -196,8 +199,8 @@ public final class FeatureClassifier implements AutoCloseable {
             dataDir = org.genlab.core.GenLabHome.dataDir();
         }
         Recipe recipe = recipe(dataset);
-        Path dir = dir(dataset, dataDir);
-        Path accFile = dir.resolve("accuracy.properties");
+        Path dir = dataDir.resolve("classifiers").resolve(dataset + "-" + recipe.arch());
+        Path accFile = dir.resolve(ACCURACY_FILE);
         OptionalDouble acc = OptionalDouble.empty();
         if (Files.isRegularFile(accFile)
                 && Files.isRegularFile(dir.resolve(Checkpoint.FILE_NAME))) {
@@ -206,7 +209,9 @@ public final class FeatureClassifier implements AutoCloseable {
                         OptionalDouble.of(
                                 Double.parseDouble(read(accFile).getProperty("test.accuracy")));
             } catch (IOException | RuntimeException e) {
-                acc = OptionalDouble.empty(); // unreadable: obtain() retrains or reports it
+                // unreadable: obtain() resumes the training from its checkpoint (nothing left to
+                // do when it is complete) and measures the accuracy again
+                acc = OptionalDouble.empty();
             }
         }
         return new Status(dataset, recipe.arch(), recipe.epochs(), recipe.target(), dir, acc);
@@ -221,10 +226,6 @@ public final class FeatureClassifier implements AutoCloseable {
                             + "': GenLab measures mnist, fashion-mnist and cifar10 samples.");
         }
         return recipe;
-    }
-
-    private static Path dir(String dataset, Path dataDir) {
-        return dataDir.resolve("classifiers").resolve(dataset + "-" + recipe(dataset).arch());
     }
 
     private static ClassifierNet build(Recipe recipe, ImageDataset like, NDManager manager) {
@@ -358,7 +359,7 @@ public final class FeatureClassifier implements AutoCloseable {
      * @return e.g. {@code Fréchet LeNet Distance}
      */
     public String distanceName() {
-        return net.featureDim() == 84 ? "Fréchet LeNet Distance" : "Fréchet CNN Distance";
+        return lenet() ? "Fréchet LeNet Distance" : "Fréchet CNN Distance";
     }
 
     /**
@@ -367,7 +368,11 @@ public final class FeatureClassifier implements AutoCloseable {
      * @return {@code FLD} (LeNet) or {@code FCD} (the CIFAR-10 CNN)
      */
     public String distanceAbbreviation() {
-        return net.featureDim() == 84 ? "FLD" : "FCD";
+        return lenet() ? "FLD" : "FCD";
+    }
+
+    private boolean lenet() {
+        return "lenet".equals(RECIPES.get(dataset).arch());
     }
 
     /**
