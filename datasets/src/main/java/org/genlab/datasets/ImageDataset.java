@@ -1,7 +1,6 @@
 package org.genlab.datasets;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.PrintStream;
@@ -10,9 +9,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.genlab.core.GenLabException;
+import org.genlab.core.data.SampleSet;
 import org.genlab.datasets.cifar.CifarBinaryReader;
 import org.genlab.datasets.djl.DjlDatasetView;
-import org.genlab.datasets.djl.IndexedSamples;
 import org.genlab.datasets.idx.IdxHeader;
 import org.genlab.datasets.idx.IdxImages;
 import org.genlab.datasets.idx.IdxReader;
@@ -35,7 +34,7 @@ import org.genlab.datasets.idx.IdxReader;
  * - 1}, so 0 maps to -1 and 255 to 1. The data set is fetched on first use if it is not in the
  * cache.
  */
-public final class ImageDataset implements IndexedSamples {
+public final class ImageDataset implements SampleSet {
 
     private static final float[] SCALE = new float[256];
 
@@ -215,6 +214,18 @@ public final class ImageDataset implements IndexedSamples {
     }
 
     /**
+     * Returns a batch of images: {@link #images}, the {@link SampleSet} way.
+     *
+     * @param manager the manager that owns the tensor
+     * @param indices which images, in batch order
+     * @return (N, C, H, W) float32 in [-1, 1]
+     */
+    @Override
+    public NDArray samples(NDManager manager, int[] indices) {
+        return images(manager, indices);
+    }
+
+    /**
      * Makes one batch of images: an (N,C,H,W) float32 tensor with values {@code v/127.5 - 1} in
      * [-1,1], built from one {@code float[]} with a single {@code manager.create}. If random
      * flipping is on, each image is mirrored left-right with probability 1/2.
@@ -256,38 +267,13 @@ public final class ImageDataset implements IndexedSamples {
      * @param indices which images, in batch order
      * @return the labels, int32
      */
+    @Override
     public NDArray labels(NDManager manager, int[] indices) {
         int[] buf = new int[indices.length];
         for (int j = 0; j < indices.length; j++) {
             buf[j] = labels[checkIndex(indices[j])] & 0xFF;
         }
         return manager.create(buf, new Shape(indices.length));
-    }
-
-    /**
-     * Returns one image as a (C,H,W) float32 tensor in [-1,1], for the DJL view.
-     *
-     * @param manager the manager
-     * @param index the image
-     * @return the image
-     */
-    @Override
-    public NDList data(NDManager manager, int index) {
-        return new NDList(
-                images(manager, new int[] {index}).reshape(channels(), height(), width()));
-    }
-
-    /**
-     * Returns one label as a float32 scalar, as DJL's own MNIST and CIFAR-10 data sets do, so that
-     * DJL's losses and accuracy evaluators accept it.
-     *
-     * @param manager the manager
-     * @param index the image
-     * @return the label
-     */
-    @Override
-    public NDList label(NDManager manager, int index) {
-        return new NDList(manager.create((float) label(index)));
     }
 
     /**

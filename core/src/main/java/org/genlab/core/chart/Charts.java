@@ -105,6 +105,23 @@ public final class Charts {
     }
 
     /**
+     * Copies (N, 2) points from the device to the host, for {@link #scatter}.
+     *
+     * @param points (N, 2) float32
+     * @return N × {x, y}
+     */
+    public static float[][] toPoints(ai.djl.ndarray.NDArray points) {
+        float[] f = points.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        int n = f.length / 2;
+        float[][] p = new float[n][2];
+        for (int i = 0; i < n; i++) {
+            p[i][0] = f[2 * i];
+            p[i][1] = f[2 * i + 1];
+        }
+        return p;
+    }
+
+    /**
      * Plots 2D point clouds, one colour per set (e.g. real data and samples).
      *
      * @param series name to points, each {@code {x, y}}

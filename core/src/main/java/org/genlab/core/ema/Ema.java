@@ -7,6 +7,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.genlab.core.GenLabException;
 import org.genlab.core.nn.NoGrad;
 import org.genlab.core.nn.Params;
@@ -32,7 +33,8 @@ import org.genlab.core.nn.Params;
  * Ema ema = Ema.builder().setBlock(generator).optDecay(0.999f).build();
  * // after each adam.step(generator):
  * ema.update();
- * // to sample: ema.copyTo(samplingGenerator);
+ * // to sample with θ̄ (the trained weights are back afterwards):
+ * NDArray x = ema.withWeights(() -> generator.generate(ps, z, null, false));
  * }</pre>
  */
 public final class Ema {
@@ -86,8 +88,44 @@ public final class Ema {
     }
 
     /**
-     * Copies the averaged parameters into a network of the same architecture (e.g. a second
-     * generator used only for sampling).
+     * Runs an action with the averaged weights θ̄ in the network, then puts the trained weights θ
+     * back (also when the action throws), and returns what the action returned. This is how every
+     * GenLab trainer samples from its EMA: one network, its weights swapped for the duration.
+     *
+     * @param action what to compute with θ̄, e.g. a batch of samples
+     * @param <T> the result type
+     * @return the action's result
+     */
+    public <T> T withWeights(Supplier<T> action) {
+        Map<String, NDArray> trained = new LinkedHashMap<>();
+        NDManager tmp = NDManager.subManagerOf(shadow.values().iterator().next());
+        try (tmp) {
+            for (Map.Entry<String, Parameter> e : Params.named(block).entrySet()) {
+                NDArray c = e.getValue().getArray().duplicate();
+                c.attach(tmp);
+                trained.put(e.getKey(), c);
+            }
+            copyInto(block, shadow);
+            try {
+                return action.get();
+            } finally {
+                copyInto(block, trained);
+            }
+        }
+    }
+
+    /**
+     * Returns the network whose weights are averaged.
+     *
+     * @return the network
+     */
+    public Block block() {
+        return block;
+    }
+
+    /**
+     * Copies the averaged parameters into a network of the same architecture (e.g. one loaded for
+     * sampling only).
      *
      * @param target an initialised network built like the averaged one
      */

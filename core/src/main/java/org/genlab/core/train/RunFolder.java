@@ -45,6 +45,21 @@ public final class RunFolder {
     }
 
     /**
+     * Creates a run folder (or reuses an existing one) whose settings are filled in by the {@link
+     * TrainingLoop} from the trainer's {@link TrainingTask#config()}.
+     *
+     * @param dir the folder
+     * @return the run folder
+     */
+    public static RunFolder create(Path dir) {
+        Map<String, String> existing = new java.util.LinkedHashMap<>();
+        if (Files.isRegularFile(dir.resolve("config.properties"))) {
+            existing.putAll(new RunFolder(dir).config());
+        }
+        return create(dir, existing);
+    }
+
+    /**
      * Opens an existing run folder.
      *
      * @param dir the folder
@@ -132,6 +147,21 @@ public final class RunFolder {
         Map<String, String> out = new TreeMap<>();
         p.forEach((k, v) -> out.put(k.toString(), v.toString()));
         return out;
+    }
+
+    /**
+     * Adds settings to {@code config.properties}, keeping the entries already there unless a new
+     * value replaces them.
+     *
+     * @param entries key to value
+     */
+    public void mergeConfig(Map<String, String> entries) {
+        Map<String, String> all = new java.util.LinkedHashMap<>();
+        if (Files.isRegularFile(dir.resolve("config.properties"))) {
+            all.putAll(config());
+        }
+        all.putAll(entries);
+        writeConfig(all);
     }
 
     private void writeConfig(Map<String, String> config) {

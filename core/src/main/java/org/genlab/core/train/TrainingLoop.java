@@ -74,7 +74,8 @@ public final class TrainingLoop {
         this.resume = b.resume;
         this.explodeThreshold = b.explodeThreshold;
         this.taskName = b.taskName;
-        this.config = new LinkedHashMap<>(b.config);
+        this.config = new LinkedHashMap<>(b.task.config());
+        this.config.putAll(b.config);
         this.listeners = List.copyOf(b.listeners);
         this.manager = b.manager;
         this.out = b.out;
@@ -120,6 +121,9 @@ public final class TrainingLoop {
             out.printf(Locale.ROOT, "Resumed %s at step %d of %d.%n", run.dir(), step, steps);
         }
         config.put("seed", Long.toString(seed));
+        // the run folder says what is trained: the task's description, the loop's settings, the
+        // seed
+        run.mergeConfig(config);
         startStep = step;
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook =

@@ -2,6 +2,7 @@ package org.genlab.core.train;
 
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
+import java.util.Map;
 import org.genlab.core.checkpoint.TrainState;
 
 /**
@@ -35,4 +36,16 @@ public interface TrainingTask {
      * @param folder the run's {@code samples/} folder
      */
     default void writeSamples(long step, Path folder) {}
+
+    /**
+     * Describes what is trained, for the run folder's {@code config.properties}: a built-in model
+     * writes the settings that rebuild it, a custom network its class name (so that the CLI can say
+     * that such a run is sampled from code). {@link TrainingLoop} records these entries, then the
+     * loop's own {@code optConfig} entries over them.
+     *
+     * @return key to value (empty by default)
+     */
+    default Map<String, String> config() {
+        return Map.of();
+    }
 }

@@ -1,18 +1,22 @@
 package org.genlab.datasets.djl;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
 import ai.djl.util.Progress;
+import org.genlab.core.data.SampleSet;
 
 /**
- * A DJL {@link RandomAccessDataset} over any {@link IndexedSamples}. Build it with {@link
+ * A DJL {@link RandomAccessDataset} over any {@link SampleSet}. Build it with {@link
  * #builder()}{@code .setSamples(s).setSampling(batchSize, shuffle).build()}, or through the
  * samples' own {@code toDjlDataset(batchSize, shuffle)}.
  */
 public final class DjlDatasetView extends RandomAccessDataset {
 
-    private final IndexedSamples samples;
+    private final SampleSet samples;
 
     private DjlDatasetView(Builder builder) {
         super(builder);
@@ -33,14 +37,20 @@ public final class DjlDatasetView extends RandomAccessDataset {
      *
      * @return the samples
      */
-    public IndexedSamples samples() {
+    public SampleSet samples() {
         return samples;
     }
 
     @Override
     public Record get(NDManager manager, long index) {
         int i = Math.toIntExact(index);
-        return new Record(samples.data(manager, i), samples.label(manager, i));
+        int[] one = {i};
+        NDArray x = samples.samples(manager, one);
+        NDArray y = samples.labels(manager, one);
+        // a label as a float32 scalar, as DJL's own MNIST and CIFAR-10 data sets serve it, so
+        // that DJL's losses and accuracy evaluators accept it (0 for unlabelled data)
+        float label = y == null ? 0f : y.toType(DataType.FLOAT32, false).getFloat(0);
+        return new Record(new NDList(x.squeeze(0)), new NDList(manager.create(label)));
     }
 
     @Override
@@ -56,7 +66,7 @@ public final class DjlDatasetView extends RandomAccessDataset {
     /** Builds a {@link DjlDatasetView}. */
     public static final class Builder extends BaseBuilder<Builder> {
 
-        private IndexedSamples samples;
+        private SampleSet samples;
 
         private Builder() {}
 
@@ -71,7 +81,7 @@ public final class DjlDatasetView extends RandomAccessDataset {
          * @param samples the samples
          * @return this builder
          */
-        public Builder setSamples(IndexedSamples samples) {
+        public Builder setSamples(SampleSet samples) {
             this.samples = samples;
             return this;
         }

@@ -1,7 +1,6 @@
 package org.genlab.datasets.toy;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
@@ -9,8 +8,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Random;
 import org.genlab.core.GenLabException;
+import org.genlab.core.data.SampleSet;
 import org.genlab.datasets.djl.DjlDatasetView;
-import org.genlab.datasets.djl.IndexedSamples;
 
 /**
  * A fixed, seeded sample of points from a {@link ToyDistribution}: the same seed gives the same
@@ -25,7 +24,7 @@ import org.genlab.datasets.djl.IndexedSamples;
  * NDArray batch = ring.points(manager, indices); // (N,2) float32
  * }</pre>
  */
-public final class ToyDataset implements IndexedSamples {
+public final class ToyDataset implements SampleSet {
 
     private final ToyDistribution distribution;
     private final long seed;
@@ -174,27 +173,32 @@ public final class ToyDataset implements IndexedSamples {
     }
 
     /**
-     * Returns one point as a (2) float32 tensor, for the DJL view.
+     * Returns a batch of points: {@link #points(NDManager, int[])}, the {@link SampleSet} way.
      *
-     * @param manager the manager
-     * @param index the point
-     * @return the point
+     * @param manager the manager that owns it
+     * @param indices which points
+     * @return (N, 2) float32
      */
     @Override
-    public NDList data(NDManager manager, int index) {
-        return new NDList(points(manager, new int[] {index}).reshape(2));
+    public NDArray samples(NDManager manager, int[] indices) {
+        return points(manager, indices);
     }
 
     /**
-     * Returns the point's component as a float32 scalar, for the DJL view.
+     * Returns the mixture component each point was drawn from (e.g. which of the ring's eight
+     * Gaussians), as labels: a GAN that covers every mode draws points of every component.
      *
-     * @param manager the manager
-     * @param index the point
-     * @return the component
+     * @param manager the manager that owns it
+     * @param indices which points
+     * @return (N) int32 components
      */
     @Override
-    public NDList label(NDManager manager, int index) {
-        return new NDList(manager.create((float) components[index]));
+    public NDArray labels(NDManager manager, int[] indices) {
+        int[] buf = new int[indices.length];
+        for (int j = 0; j < indices.length; j++) {
+            buf[j] = component(indices[j]);
+        }
+        return manager.create(buf);
     }
 
     /**

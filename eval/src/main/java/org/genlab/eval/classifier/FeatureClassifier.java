@@ -30,7 +30,7 @@ import org.genlab.core.nn.Gradients;
 import org.genlab.core.nn.NoGrad;
 import org.genlab.core.optim.Adam;
 import org.genlab.core.runtime.Seeds;
-import org.genlab.core.train.Batches;
+import org.genlab.core.data.Batches;
 import org.genlab.core.train.Losses;
 import org.genlab.core.train.RunFolder;
 import org.genlab.core.train.TrainingLoop;

@@ -1,4 +1,4 @@
-package org.genlab.core.train;
+package org.genlab.core.data;
 
 import java.util.SplittableRandom;
 import org.genlab.core.GenLabException;

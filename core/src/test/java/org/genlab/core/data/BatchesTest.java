@@ -1,4 +1,4 @@
-package org.genlab.core.train;
+package org.genlab.core.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
