@@ -68,7 +68,12 @@ public final class InpaintCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RunFolder folder = RunFolder.open(run);
+        // a run of a custom denoiser or schedule stops here, with a line on sampling it from code
         ModelSpec spec = ModelSpec.fromConfig(folder.config());
+        if (spec.sampleShape().dimension() != 3) {
+            throw new GenLabException(
+                    "inpaint completes images; this run is a 2D model (" + spec.network() + ").");
+        }
         if (!Files.isRegularFile(image)) {
             throw new GenLabException("No image at " + image + ".");
         }

@@ -79,7 +79,7 @@ public final class InterpolateCommand implements Callable<Integer> {
         RunFolder folder = RunFolder.open(run);
         GanModels models = GanModels.fromConfig(folder.config());
         try (NDManager m = NDManager.newBaseManager(GlobalOptions.device())) {
-            Generator g = models.generator();
+            Generator g = models.newGenerator();
             g.initialize(m);
             if (!g.isImage()) {
                 throw new GenLabException(

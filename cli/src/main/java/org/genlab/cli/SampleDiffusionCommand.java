@@ -73,9 +73,15 @@ public final class SampleDiffusionCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RunFolder folder = RunFolder.open(run);
+        // a run of a custom denoiser or schedule stops here, with a line on sampling it from code
         ModelSpec spec = ModelSpec.fromConfig(folder.config());
-        if (!"unet".equals(spec.network())) {
-            throw new GenLabException("sample diffusion draws images; this run is a 2D model.");
+        if (spec.sampleShape().dimension() != 3) {
+            throw new GenLabException(
+                    "sample diffusion draws images; this run is a 2D model ("
+                            + spec.network()
+                            + "): its pictures are in "
+                            + folder.samplesDir()
+                            + ".");
         }
         if (n < 1) {
             throw new GenLabException("--n must be ≥ 1.");

@@ -62,7 +62,7 @@ public final class SampleGanCommand implements Callable<Integer> {
         GanModels models = GanModels.fromConfig(folder.config());
         Path file = outFile != null ? outFile : run.resolve("sample.png");
         try (NDManager m = NDManager.newBaseManager(GlobalOptions.device())) {
-            Generator g = models.generator();
+            Generator g = models.newGenerator();
             g.initialize(m);
             Checkpoint cp =
                     Checkpoint.loadNetwork(folder.checkpointFile(), models.kind(), "G", g, true);

@@ -1,6 +1,7 @@
 package org.genlab.cli;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import java.nio.file.Path;
@@ -9,6 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.genlab.core.GenLabException;
+import org.genlab.core.data.BatchSource;
+import org.genlab.core.data.SampleSet;
 import org.genlab.core.runtime.Devices;
 import org.genlab.core.runtime.Seeds;
 import org.genlab.core.train.RunFolder;
@@ -16,8 +19,6 @@ import org.genlab.core.train.TrainingLoop;
 import org.genlab.datasets.ImageDataset;
 import org.genlab.datasets.Split;
 import org.genlab.datasets.toy.ToyDataset;
-import org.genlab.diffusion.data.BatchSource;
-import org.genlab.diffusion.data.TensorBatchSource;
 import org.genlab.diffusion.nn.Prediction;
 import org.genlab.diffusion.train.DiffusionTrainer;
 import org.genlab.diffusion.train.ModelSpec;
@@ -124,7 +125,8 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
         Path dir = run != null ? run : Path.of("runs", "diffusion-" + dataset);
         try (NDManager manager = NDManager.newBaseManager(device)) {
             Seeds.seed(seed);
-            BatchSource.Batch all;
+            // the whole set on the device once: each batch is one gather there
+            SampleSet all;
             float[][] reference = null;
             ModelSpec spec;
             Prediction pred = Prediction.valueOf(prediction.toUpperCase(Locale.ROOT));
@@ -132,42 +134,35 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                 int n = limit != null ? limit : 10_000;
                 ToyDataset points = ToyDataset.byName(dataset, n, seed);
                 reference = points.points();
-                all = new BatchSource.Batch(points.points(manager), null);
+                all = SampleSet.of(points.points(manager), null);
                 spec = new ModelSpec("mlp", preset, 2, 1, 1, 0, schedule, timesteps, pred);
             } else {
-                all = loadImages(manager);
-                long[] s = all.data().getShape().getShape();
+                ImageDataset images = loadImages();
+                all = images.inMemory(manager);
                 spec =
                         new ModelSpec(
                                 "unet",
                                 preset,
-                                (int) s[1],
-                                (int) s[2],
-                                (int) s[3],
+                                images.channels(),
+                                images.height(),
+                                images.width(),
                                 conditional ? 10 : 0,
                                 schedule,
                                 timesteps,
                                 pred);
             }
-            long n = all.data().getShape().get(0);
+            long n = all.size();
+            BatchSource.Shuffled batches = BatchSource.shuffled(all, batch, seed);
             long total =
                     steps != null
                             ? steps
                             : epochs != null
-                                    ? (long) Math.ceil(epochs * n / batch)
+                                    ? (long) Math.ceil(epochs * batches.batchesPerEpoch())
                                     : toy ? 10_000 : 3000;
-            Map<String, String> config = new LinkedHashMap<>(spec.toConfig());
-            config.put("dataset", dataset);
-            config.put("items", Long.toString(n));
-            config.put("batch", Integer.toString(batch));
             // small networks train faster at 1e-3; Ho et al.'s 2e-4 suits the large GPU UNet
             float rate = lr != null ? lr : toy || "cpu".equals(preset) ? 1e-3f : 2e-4f;
-            config.put("lr", Float.toString(rate));
-            config.put("emaDecay", Float.toString(emaDecay));
-            config.put("labelDropout", Float.toString(labelDropout));
-            config.put("steps", Long.toString(total));
-            config.put("device", Devices.name(device));
             Block model = spec.build(manager);
+            Map<String, String> extra = new LinkedHashMap<>();
             if (initFrom != null) {
                 RunFolder from = RunFolder.open(initFrom);
                 if (!ModelSpec.fromConfig(from.config()).equals(spec)) {
@@ -176,14 +171,13 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                 }
                 org.genlab.core.checkpoint.Checkpoint.loadNetwork(
                         from.checkpointFile(), ModelSpec.MODEL, ModelSpec.NETWORK, model, false);
-                config.put("initFrom", initFrom.toString());
+                extra.put("initFrom", initFrom.toString());
             }
             DiffusionTrainer task =
                     DiffusionTrainer.builder()
                             .setModel(spec, model)
-                            .setData(new TensorBatchSource(all.data(), all.labels()))
+                            .setData(batches)
                             .setManager(manager)
-                            .optBatchSize(batch)
                             .optLearningRate(rate)
                             .optEmaDecay(emaDecay)
                             .optLabelDropout(labelDropout)
@@ -191,6 +185,14 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                             .optRunName(dir.getFileName().toString())
                             .optReferencePoints(reference)
                             .build();
+            // the trainer describes the model (ModelSpec keys, lr, emaDecay, labelDropout)
+            Map<String, String> config = new LinkedHashMap<>(task.config());
+            config.put("dataset", dataset);
+            config.put("items", Long.toString(n));
+            config.put("batch", Integer.toString(batch));
+            config.put("steps", Long.toString(total));
+            config.put("device", Devices.name(device));
+            config.putAll(extra);
             RunFolder folder = RunFolder.create(dir, config);
             TrainingLoop loop =
                     TrainingLoop.builder()
@@ -209,12 +211,12 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
             loop.fit();
             double sps = loop.getStepsPerSecond();
             if (toy && !loop.wasInterrupted()) {
-                writeToyPictures(task, spec, all.data(), reference, folder, seed);
+                writeToyPictures(task, first(all, manager, 1000), reference, folder, seed);
             } else if (!toy) {
                 Seeds.seed(seed);
                 org.genlab.core.image.PngWriter.write(
                         org.genlab.diffusion.viz.Trajectories.forwardStrip(
-                                spec.noiseSchedule(), all.data().get("0:1"), 11, 3),
+                                task.schedule(), first(all, manager, 1), 11, 3),
                         folder.samplesDir().resolve("forward-strip.png"),
                         org.genlab.core.image.Provenance.builder()
                                 .optModel("forward process q(x_t|x_0), " + spec.schedule())
@@ -237,13 +239,8 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
     }
 
     private static void writeToyPictures(
-            DiffusionTrainer task,
-            ModelSpec spec,
-            ai.djl.ndarray.NDArray data,
-            float[][] reference,
-            RunFolder folder,
-            long seed) {
-        org.genlab.diffusion.schedule.NoiseSchedule s = spec.noiseSchedule();
+            DiffusionTrainer task, NDArray sub, float[][] reference, RunFolder folder, long seed) {
+        org.genlab.diffusion.schedule.NoiseSchedule s = task.schedule();
         org.genlab.core.image.Provenance prov =
                 org.genlab.core.image.Provenance.builder()
                         .optModel("diffusion mlp")
@@ -252,51 +249,61 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                         .build();
         Path dir = folder.samplesDir();
         Seeds.seed(seed);
-        ai.djl.ndarray.NDArray sub = data.get("0:1000");
         org.genlab.core.image.AnimatedGif.write(
                 dir.resolve("forward.gif"),
                 org.genlab.diffusion.viz.PointClouds.forward(s, sub, 25, 480),
                 120,
                 1500,
                 prov);
-        task.withEmaWeights(
-                d -> {
-                    org.genlab.diffusion.viz.PointClouds.Recorder rec =
-                            org.genlab.diffusion.viz.PointClouds.reverse(
-                                    Math.max(1, s.steps() / 25), 480);
-                    Seeds.seed(seed);
-                    org.genlab.diffusion.sampler.Sampler ddpm =
-                            org.genlab.diffusion.sampler.DdpmSampler.builder()
-                                    .setSchedule(s)
-                                    .optClipDenoised(false)
-                                    .build();
-                    ddpm.sample(d, sub.getManager().randomNormal(sub.getShape()), null, rec);
-                    org.genlab.core.image.AnimatedGif.write(
-                            dir.resolve("reverse.gif"), rec.frames(), 120, 1500, prov);
-                    for (double f : new double[] {0.05, 0.25, 0.5, 0.9}) {
-                        int t = (int) Math.round(f * (s.steps() - 1));
-                        org.genlab.core.image.PngWriter.write(
-                                org.genlab.diffusion.viz.PointClouds.driftField(
-                                        d, s, t, reference, 2.5f, 21, 520),
-                                dir.resolve(String.format(Locale.ROOT, "drift-t%04d.png", t + 1)),
-                                prov);
-                    }
-                });
+        // the reverse process and the drift fields, with the EMA weights
+        org.genlab.diffusion.nn.Denoiser d = task.denoiser();
+        task.ema()
+                .withWeights(
+                        () -> {
+                            org.genlab.diffusion.viz.PointClouds.Recorder rec =
+                                    org.genlab.diffusion.viz.PointClouds.reverse(
+                                            Math.max(1, s.steps() / 25), 480);
+                            Seeds.seed(seed);
+                            org.genlab.diffusion.sampler.Sampler ddpm =
+                                    org.genlab.diffusion.sampler.DdpmSampler.builder()
+                                            .setSchedule(s)
+                                            .optClipDenoised(false)
+                                            .build();
+                            ddpm.sample(
+                                    d, sub.getManager().randomNormal(sub.getShape()), null, rec);
+                            org.genlab.core.image.AnimatedGif.write(
+                                    dir.resolve("reverse.gif"), rec.frames(), 120, 1500, prov);
+                            for (double f : new double[] {0.05, 0.25, 0.5, 0.9}) {
+                                int t = (int) Math.round(f * (s.steps() - 1));
+                                org.genlab.core.image.PngWriter.write(
+                                        org.genlab.diffusion.viz.PointClouds.driftField(
+                                                d, s, t, reference, 2.5f, 21, 520),
+                                        dir.resolve(
+                                                String.format(
+                                                        Locale.ROOT, "drift-t%04d.png", t + 1)),
+                                        prov);
+                            }
+                            return rec.frames().size();
+                        });
     }
 
-    /** Loads the whole training split onto the device once; batches are drawn from it there. */
-    private BatchSource.Batch loadImages(NDManager manager) {
+    /** The first {@code n} items of a set (fewer if it is smaller). */
+    private static NDArray first(SampleSet set, NDManager manager, int n) {
+        int[] idx = new int[Math.min(n, set.size())];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        return set.samples(manager, idx);
+    }
+
+    /** Reads the training split (--limit items). */
+    private ImageDataset loadImages() {
         ImageDataset.Builder b =
                 ImageDataset.builder().setName(dataset).optSplit(Split.TRAIN).optLog(System.out);
         if (limit != null) {
             b.optLimit(limit);
         }
-        ImageDataset data = b.build();
-        int[] all = new int[data.size()];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
-        }
-        return new BatchSource.Batch(data.images(manager, all), data.labels(manager, all));
+        return b.build();
     }
 
     private void validate() {

@@ -1,6 +1,5 @@
 package org.genlab.cli;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.PrintWriter;
@@ -11,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.genlab.core.GenLabException;
+import org.genlab.core.data.BatchSource;
 import org.genlab.core.runtime.Devices;
 import org.genlab.core.train.RunFolder;
 import org.genlab.core.train.TrainingLoop;
@@ -19,7 +19,6 @@ import org.genlab.datasets.Split;
 import org.genlab.datasets.toy.ToyDataset;
 import org.genlab.gan.GanModels;
 import org.genlab.gan.loss.GanLoss;
-import org.genlab.gan.train.BatchSource;
 import org.genlab.gan.train.GanTrainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,7 +57,8 @@ public final class TrainGanCommand implements Callable<Integer> {
     @Option(
             names = "--loss",
             defaultValue = "nonsat",
-            description = "minimax, nonsat, hinge, lsgan or wgan-gp (default: ${DEFAULT-VALUE}).")
+            description =
+                    "minimax, nonsat, hinge, lsgan, wgan-gp or ragan (default: ${DEFAULT-VALUE}).")
     String loss;
 
     @Option(
@@ -161,7 +161,7 @@ public final class TrainGanCommand implements Callable<Integer> {
         Map<String, String> config = new LinkedHashMap<>();
         ai.djl.Device device = GlobalOptions.device();
         try (NDManager manager = NDManager.newBaseManager(device)) {
-            BatchSource source;
+            BatchSource.Shuffled source;
             int size;
             Shape sampleShape;
             int classes = 0;
@@ -175,7 +175,7 @@ public final class TrainGanCommand implements Callable<Integer> {
                 ToyDataset data = ToyDataset.byName(dataset, limit != null ? limit : 20000, seed);
                 size = data.size();
                 sampleShape = new Shape(2);
-                source = BatchSource.shuffled(indexed(data), batch, seed);
+                source = BatchSource.shuffled(data, batch, seed);
                 reference = java.util.Arrays.copyOf(data.points(), Math.min(1000, size));
             } else {
                 ImageDataset.Builder b =
@@ -193,7 +193,7 @@ public final class TrainGanCommand implements Callable<Integer> {
                     classes = data.numClasses();
                     classNames = data.classNames();
                 }
-                source = BatchSource.shuffled(indexed(data), batch, seed);
+                source = BatchSource.shuffled(data, batch, seed);
             }
             int w = width != null ? width : (model.equals("dcgan") ? 32 : 128);
             int z = latent != null ? latent : (toy ? 8 : 100);
@@ -205,8 +205,7 @@ public final class TrainGanCommand implements Callable<Integer> {
             GanTrainer trainer =
                     GanTrainer.builder()
                             .setManager(manager)
-                            .setGenerator(models.generator())
-                            .setDiscriminator(models.discriminator())
+                            .optModels(models)
                             .setData(source)
                             .optLoss(ganLoss)
                             .optCriticSteps(nCritic)
@@ -218,8 +217,7 @@ public final class TrainGanCommand implements Callable<Integer> {
                             .optClassNames(classNames)
                             .optReferencePoints(reference)
                             .build();
-            long perEpoch =
-                    Math.max(1, BatchSource.batchesPerEpoch(size, batch) / trainer.criticSteps());
+            long perEpoch = Math.max(1, source.batchesPerEpoch() / trainer.criticSteps());
             long total = steps != null ? steps : perEpoch * (epochs != null ? epochs : 1);
             long every = sampleEvery != null ? sampleEvery : Math.min(perEpoch, total);
             config.putAll(models.toConfig());
@@ -277,43 +275,5 @@ public final class TrainGanCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
-    }
-
-    private static BatchSource.Indexed indexed(ImageDataset data) {
-        return new BatchSource.Indexed() {
-            @Override
-            public int size() {
-                return data.size();
-            }
-
-            @Override
-            public NDArray samples(NDManager manager, int[] indices) {
-                return data.images(manager, indices);
-            }
-
-            @Override
-            public NDArray labels(NDManager manager, int[] indices) {
-                return data.labels(manager, indices);
-            }
-        };
-    }
-
-    private static BatchSource.Indexed indexed(ToyDataset data) {
-        return new BatchSource.Indexed() {
-            @Override
-            public int size() {
-                return data.size();
-            }
-
-            @Override
-            public NDArray samples(NDManager manager, int[] indices) {
-                return data.points(manager, indices);
-            }
-
-            @Override
-            public NDArray labels(NDManager manager, int[] indices) {
-                return null;
-            }
-        };
     }
 }

@@ -2,17 +2,31 @@ package org.genlab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.genlab.core.checkpoint.Checkpoint;
 import org.genlab.core.image.PngWriter;
+import org.genlab.core.train.RunFolder;
+import org.genlab.core.train.TrainingLoop;
+import org.genlab.datasets.toy.ToyDataset;
+import org.genlab.gan.nn.Generator;
+import org.genlab.gan.nn.MlpDiscriminator;
+import org.genlab.gan.train.GanTrainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** A short DCGAN run on real MNIST, through the command a student types. */
+/**
+ * A short DCGAN run on real MNIST, through the command a student types; and a run of a student's
+ * own networks, which the commands refuse in one line that says how to sample it from code.
+ */
 class GanCliTest {
 
     @TempDir Path dir;
@@ -99,6 +113,59 @@ class GanCliTest {
         assertThat(grid).exists();
         assertThat(PngWriter.readText(grid)).containsKey("DigitalSourceType");
         assertThat(Files.size(runDir.resolve("losses.png"))).isGreaterThan(1000);
+    }
+
+    @Test
+    void aRunOfCustomNetworksIsRefusedInOneLineByEveryCommandThatRebuildsIt() {
+        Path runDir = dir.resolve("custom");
+        try (NDManager m = NDManager.newBaseManager()) {
+            SequentialBlock body =
+                    new SequentialBlock()
+                            .add(Linear.builder().setUnits(16).build())
+                            .add(Activation::relu)
+                            .add(Linear.builder().setUnits(2).build());
+            GanTrainer gan =
+                    GanTrainer.builder()
+                            .setManager(m)
+                            .setGenerator(
+                                    Generator.builder()
+                                            .setBody(body)
+                                            .setLatentDim(4)
+                                            .setSampleShape(new Shape(2))
+                                            .build())
+                            .setDiscriminator(
+                                    MlpDiscriminator.builder()
+                                            .setSampleShape(new Shape(2))
+                                            .optWidth(16)
+                                            .build())
+                            .setData(ToyDataset.byName("ring", 256, 1), 32)
+                            .build();
+            TrainingLoop.builder()
+                    .setTask(gan)
+                    .setManager(m)
+                    .setSteps(3)
+                    .setRunFolder(RunFolder.create(runDir))
+                    .optProgressBar(false)
+                    .build()
+                    .fit();
+        }
+        String[][] commands = {
+            {"sample", "gan", "--run", runDir.toString()},
+            {"interpolate", "--run", runDir.toString()},
+            {"compare", "--runs", runDir.toString(), "--out", dir.resolve("cmp").toString()}
+        };
+        for (String[] args : commands) {
+            CommandLine cl = GenLabCommand.newCommandLine();
+            StringWriter err = new StringWriter();
+            cl.setErr(new PrintWriter(err, true));
+            assertThat(cl.execute(args)).as(args[0]).isEqualTo(2);
+            assertThat(err.toString().strip())
+                    .as(args[0])
+                    .startsWith("genlab: This run holds a custom GAN")
+                    .contains(
+                            "ai.djl.nn.SequentialBlock", "Checkpoint.loadNetwork(", "Extend GenLab")
+                    .doesNotContain("\n", "Exception");
+        }
     }
 
     private static String[] concat(String[] a, String... b) {

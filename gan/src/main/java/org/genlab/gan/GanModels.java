@@ -15,6 +15,16 @@ import org.genlab.gan.nn.MlpGenerator;
  * Builds a generator and a discriminator from a few settings, and records those settings in a run's
  * configuration so that {@code genlab sample gan} can rebuild the same networks.
  *
+ * <pre>{@code
+ * GanModels models = new GanModels("dcgan", new Shape(1, 28, 28), 0, 100, 32, false);
+ * GanTrainer gan = GanTrainer.builder().setManager(manager).optModels(models)   // builds G and D
+ *     .setData(mnist, 64).build();
+ * Generator g = gan.generator();            // the G being trained
+ * }</pre>
+ *
+ * <p>A run trained on networks of your own records {@code gan.model=custom} ({@link
+ * #customConfig}); {@link #fromConfig} then says how to sample it from code.
+ *
  * @param model {@code mlp} or {@code dcgan}
  * @param sampleShape (C, H, W) for images, (2) for points
  * @param numClasses classes for a conditional model, else 0
@@ -31,6 +41,9 @@ public record GanModels(
         int width,
         boolean spectralNorm,
         boolean batchNormD) {
+
+    /** The {@code gan.model} of a run trained on networks GenLab did not build. */
+    private static final String CUSTOM = "custom";
 
     /**
      * The settings with GenLab's default normalisation: batch norm in a DCGAN discriminator unless
@@ -62,11 +75,12 @@ public record GanModels(
     }
 
     /**
-     * Builds G.
+     * Builds a <em>new</em> G: every call makes another network with fresh weights, so keep the one
+     * you train (or ask the trainer: {@code gan.generator()}).
      *
-     * @return an uninitialised generator
+     * @return a new, uninitialised generator
      */
-    public Generator generator() {
+    public Generator newGenerator() {
         if (model.equals("dcgan")) {
             requireImages();
             return DcganGenerator.builder()
@@ -92,11 +106,12 @@ public record GanModels(
     }
 
     /**
-     * Builds D.
+     * Builds a <em>new</em> D: every call makes another network with fresh weights, so keep the one
+     * you train (or ask the trainer: {@code gan.discriminator()}).
      *
-     * @return an uninitialised discriminator
+     * @return a new, uninitialised discriminator
      */
-    public Discriminator discriminator() {
+    public Discriminator newDiscriminator() {
         if (model.equals("dcgan")) {
             requireImages();
             return DcganDiscriminator.builder()
@@ -130,6 +145,14 @@ public record GanModels(
         return "gan-" + model;
     }
 
+    private static String shapeString(Shape shape) {
+        StringBuilder s = new StringBuilder();
+        for (long d : shape.getShape()) {
+            s.append(s.length() == 0 ? "" : "x").append(d);
+        }
+        return s.toString();
+    }
+
     private void requireImages() {
         if (sampleShape.dimension() != 3) {
             throw new GenLabException(
@@ -145,11 +168,7 @@ public record GanModels(
     public Map<String, String> toConfig() {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("gan.model", model);
-        StringBuilder s = new StringBuilder();
-        for (long d : sampleShape.getShape()) {
-            s.append(s.length() == 0 ? "" : "x").append(d);
-        }
-        c.put("gan.sampleShape", s.toString());
+        c.put("gan.sampleShape", shapeString(sampleShape));
         c.put("gan.numClasses", Integer.toString(numClasses));
         c.put("gan.latentDim", Integer.toString(latentDim));
         c.put("gan.width", Integer.toString(width));
@@ -159,11 +178,35 @@ public record GanModels(
     }
 
     /**
+     * Describes networks GenLab did not build (your own bodies), honestly: {@code
+     * gan.model=custom}, the classes of G's and D's bodies ({@code gan.generator}, {@code
+     * gan.discriminator}), the checkpoint's model name ({@code gan.kind}), and the sample shape,
+     * latent size and class count.
+     *
+     * @param g the generator
+     * @param d the discriminator
+     * @param kind the model name in the checkpoint, e.g. {@code gan}
+     * @return key to value
+     */
+    public static Map<String, String> customConfig(Generator g, Discriminator d, String kind) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("gan.model", CUSTOM);
+        c.put("gan.generator", g.body().getClass().getName());
+        c.put("gan.discriminator", d.body().getClass().getName());
+        c.put("gan.kind", kind);
+        c.put("gan.sampleShape", shapeString(g.sampleShape()));
+        c.put("gan.numClasses", Integer.toString(g.numClasses()));
+        c.put("gan.latentDim", Integer.toString(g.latentDim()));
+        return c;
+    }
+
+    /**
      * Reads the settings back from a run's configuration.
      *
      * @param config the configuration
      * @return the settings
-     * @throws GenLabException if the run is not a GAN run
+     * @throws GenLabException if the run is not a GAN run, or holds custom networks (the message
+     *     says how to sample those from code)
      */
     public static GanModels fromConfig(Map<String, String> config) {
         String model = config.get("gan.model");
@@ -171,6 +214,19 @@ public record GanModels(
             throw new GenLabException(
                     "This run has no GAN settings (gan.model): it was not trained with genlab train"
                             + " gan.");
+        }
+        if (model.equals(CUSTOM)) {
+            throw new GenLabException(
+                    "This run holds a custom GAN (generator body "
+                            + config.getOrDefault("gan.generator", "?")
+                            + ", discriminator body "
+                            + config.getOrDefault("gan.discriminator", "?")
+                            + ") that GenLab cannot rebuild: sample it from code — build the same"
+                            + " generator, initialize it, load it with Checkpoint.loadNetwork(run"
+                            + " checkpoint, \""
+                            + config.getOrDefault("gan.kind", "gan")
+                            + "\", \"G\", g, true) and call g.generate (see README, Extend"
+                            + " GenLab).");
         }
         String[] parts = config.get("gan.sampleShape").split("x");
         long[] dims = new long[parts.length];

@@ -3,9 +3,9 @@ package org.genlab.bench.work;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Block;
+import org.genlab.core.data.Batch;
+import org.genlab.core.data.BatchSource;
 import org.genlab.core.runtime.Seeds;
-import org.genlab.diffusion.data.BatchSource;
 import org.genlab.diffusion.nn.Prediction;
 import org.genlab.diffusion.nn.UNet;
 import org.genlab.diffusion.train.DiffusionTrainer;
@@ -55,25 +55,18 @@ public final class DdpmTraining extends TrainingWork {
         NDManager manager = manager();
         try {
             Seeds.seed(seed);
-            Block model;
+            DiffusionTrainer.Builder b = DiffusionTrainer.builder().setManager(manager);
             if (unet == null) {
-                model = spec.build(manager);
+                b.setModel(spec, spec.build(manager));
             } else {
                 UNet u = unet.build();
                 u.initialize(manager, shape.height(), shape.width());
-                model = u;
+                b.setDenoiser(u).setSampleShape(spec.sampleShape());
             }
             NDArray real = manager.randomUniform(-1f, 1f, shape.batch(batch));
             // in the step's manager, see GanTraining.inStep
-            BatchSource data =
-                    (m, step, b) -> new BatchSource.Batch(GanTraining.inStep(real, m), null);
-            DiffusionTrainer trainer =
-                    DiffusionTrainer.builder()
-                            .setModel(spec, model)
-                            .setData(data)
-                            .setManager(manager)
-                            .optBatchSize(batch)
-                            .build();
+            BatchSource data = (m, index) -> new Batch(GanTraining.inStep(real, m), null);
+            DiffusionTrainer trainer = b.setData(data).build();
             setTask(trainer);
         } catch (RuntimeException e) {
             manager.close();

@@ -3,11 +3,11 @@ package org.genlab.bench.work;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import org.genlab.core.data.Batch;
 import org.genlab.core.runtime.Seeds;
 import org.genlab.gan.GanModels;
 import org.genlab.gan.nn.Discriminator;
 import org.genlab.gan.nn.Generator;
-import org.genlab.gan.train.Batch;
 import org.genlab.gan.train.GanTrainer;
 
 /**
@@ -32,8 +32,8 @@ public final class GanTraining extends TrainingWork {
         NDManager manager = manager();
         try {
             GanModels models = new GanModels("dcgan", shape.chw(), 0, 100, width, false, true);
-            Generator g = models.generator();
-            Discriminator d = models.discriminator();
+            Generator g = models.newGenerator();
+            Discriminator d = models.newDiscriminator();
             Seeds.seed(seed);
             NDArray real = manager.randomUniform(-1f, 1f, shape.batch(batch));
             GanTrainer trainer =

@@ -43,7 +43,8 @@ public final class Sampling implements AutoCloseable {
         try {
             Seeds.seed(seed);
             Generator g =
-                    new GanModels("dcgan", shape.chw(), 0, 100, ganWidth, false, false).generator();
+                    new GanModels("dcgan", shape.chw(), 0, 100, ganWidth, false, false)
+                            .newGenerator();
             g.initialize(manager);
             gan = GanSampler.builder().setGenerator(g).optModelName("gan-dcgan").build();
             spec = DdpmTraining.spec(shape, preset);
@@ -81,7 +82,7 @@ public final class Sampling implements AutoCloseable {
      * @return the source
      */
     public SampleSource ddpm(int steps) {
-        return SampleSources.ddpm(NoiseSchedule.linear(steps), denoiser, spec);
+        return SampleSources.ddpm(NoiseSchedule.linear(steps), denoiser, spec.sampleShape());
     }
 
     /**
@@ -91,7 +92,8 @@ public final class Sampling implements AutoCloseable {
      * @return the source
      */
     public SampleSource ddim(int steps) {
-        return SampleSources.ddim(NoiseSchedule.linear(spec.steps()), steps, denoiser, spec);
+        return SampleSources.ddim(
+                NoiseSchedule.linear(spec.steps()), steps, denoiser, spec.sampleShape());
     }
 
     /**

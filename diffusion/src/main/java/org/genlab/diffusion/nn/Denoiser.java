@@ -33,10 +33,21 @@ public interface Denoiser {
     }
 
     /**
-     * Wraps a network whose forward takes {@code (x_t, t[, labels])} for inference.
+     * Wraps a network whose forward takes {@code (x_t, t[, labels])} for inference: a {@link UNet},
+     * an {@link MlpDenoiser}, or a block of your own, e.g. one loaded from a run folder:
      *
-     * @param block an initialised {@link UNet}, {@link MlpDenoiser} or any block taking the same
-     *     inputs
+     * <pre>{@code
+     * MyDenoiser net = new MyDenoiser();
+     * net.initialize(manager, DataType.FLOAT32, new Shape(2, 1, 28, 28), new Shape(2));
+     * Checkpoint.loadNetwork(run.checkpointFile(), DiffusionTrainer.MODEL,
+     *         DiffusionTrainer.NETWORK, net, true);                      // the EMA weights
+     * Denoiser d = Denoiser.of(net, Prediction.EPSILON);
+     * NDArray x = DdimSampler.builder().setSchedule(schedule).build()
+     *         .sample(d, manager, new Shape(16, 1, 28, 28), null);
+     * }</pre>
+     *
+     * @param block an initialised network taking {@code (x_t (B, …), t float32 (B)[, labels int64
+     *     (B)])} and returning one array shaped like x_t
      * @param prediction what the block was trained to output
      * @return the denoiser
      */

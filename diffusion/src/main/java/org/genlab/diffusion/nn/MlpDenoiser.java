@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
@@ -14,13 +13,16 @@ import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import org.genlab.core.nn.Blocks;
+import org.genlab.core.nn.LazyBlock;
+import org.genlab.core.nn.Scalars;
 
 /**
  * A multilayer perceptron ε_θ(x_t, t) for low-dimensional data (2D point clouds): the point is
  * concatenated with a sinusoidal embedding of t (Ho et al. 2020) and passed through {@code depth}
  * hidden layers with SiLU. Inputs {@code (x_t (B, D), t float32 (B))}; output (B, D).
  */
-public final class MlpDenoiser extends AbstractBlock {
+public final class MlpDenoiser extends LazyBlock {
 
     private final int dim;
     private final int embDim;
@@ -54,23 +56,14 @@ public final class MlpDenoiser extends AbstractBlock {
     }
 
     @Override
-    protected void initializeChildBlocks(
-            NDManager manager, DataType dataType, Shape... inputShapes) {
-        Layers.initializeByForward(manager, this, inputShapes[0], false);
-    }
-
-    @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return run(ps, inputs, training);
-    }
-
-    NDList run(ParameterStore ps, NDList inputs, boolean training) {
-        NDArray h = inputs.get(0).concat(Layers.sinusoidal(inputs.get(1), embDim), 1);
+        // h = [x_t, emb(t)]
+        NDArray h = inputs.get(0).concat(TimeEmbedding.sinusoidal(inputs.get(1), embDim), 1);
         for (int i = 0; i < layers.size(); i++) {
-            h = Layers.call(layers.get(i), ps, training, h);
+            h = Blocks.call(layers.get(i), ps, training, h);
             if (i < layers.size() - 1) {
-                h = Layers.silu(h);
+                h = Scalars.silu(h);
             }
         }
         return new NDList(h);

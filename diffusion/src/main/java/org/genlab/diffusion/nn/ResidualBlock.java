@@ -3,13 +3,15 @@ package org.genlab.diffusion.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.genlab.core.nn.Blocks;
+import org.genlab.core.nn.LazyBlock;
+import org.genlab.core.nn.Scalars;
 
 /**
  * The residual block of the DDPM UNet (Ho et al. 2020, after Wide ResNets): the step embedding is
@@ -20,9 +22,15 @@ import ai.djl.util.PairList;
  *   y = skip(x) + h            (skip = 1×1 conv when the channel count changes)
  * </pre>
  *
- * Inputs: {@code (x (B, C_in, H, W), emb (B, E))}; output (B, C_out, H, W).
+ * Inputs: {@code (x (B, C_in, H, W), emb (B, E))}; output (B, C_out, H, W). It initialises itself
+ * from its input shapes (a {@link LazyBlock}), so it can be used alone:
+ *
+ * <pre>{@code
+ * ResidualBlock res = new ResidualBlock(16, 32, 8, 0f);
+ * res.initialize(manager, DataType.FLOAT32, new Shape(2, 16, 14, 14), new Shape(2, 128));
+ * }</pre>
  */
-public final class ResidualBlock extends AbstractBlock {
+public final class ResidualBlock extends LazyBlock {
 
     private final int outChannels;
     private final Block norm1;
@@ -76,25 +84,21 @@ public final class ResidualBlock extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.get(0);
         NDArray emb = inputs.get(1);
+        // h = Conv(SiLU(GN(x)))
         NDArray h =
-                Layers.call(conv1, ps, training, Layers.silu(Layers.call(norm1, ps, training, x)));
-        NDArray e = Layers.call(embProj, ps, training, Layers.silu(emb));
+                Blocks.call(conv1, ps, training, Scalars.silu(Blocks.call(norm1, ps, training, x)));
+        // h = h + Linear(SiLU(emb)), the same vector added to every pixel
+        NDArray e = Blocks.call(embProj, ps, training, Scalars.silu(emb));
         h = h.add(e.reshape(e.getShape().get(0), outChannels, 1, 1));
-        h = Layers.silu(Layers.call(norm2, ps, training, h));
+        // h = Conv(Dropout(SiLU(GN(h))))
+        h = Scalars.silu(Blocks.call(norm2, ps, training, h));
         if (dropout != null) {
-            h = Layers.call(dropout, ps, training, h);
+            h = Blocks.call(dropout, ps, training, h);
         }
-        h = Layers.call(conv2, ps, training, h);
-        NDArray s = skip == null ? x : Layers.call(skip, ps, training, x);
+        h = Blocks.call(conv2, ps, training, h);
+        // y = skip(x) + h
+        NDArray s = skip == null ? x : Blocks.call(skip, ps, training, x);
         return new NDList(s.add(h));
-    }
-
-    @Override
-    protected void initializeChildBlocks(
-            ai.djl.ndarray.NDManager manager,
-            ai.djl.ndarray.types.DataType dataType,
-            Shape... inputShapes) {
-        // children are initialised lazily by the parent's dummy forward
     }
 
     @Override

@@ -3,11 +3,12 @@ package org.genlab.diffusion.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.genlab.core.nn.Blocks;
+import org.genlab.core.nn.LazyBlock;
 import org.genlab.core.nn.Scalars;
 
 /**
@@ -18,7 +19,7 @@ import org.genlab.core.nn.Scalars;
  *   q, k, v = 1×1 conv(GN(x));   A = softmax(qᵀk / √C);   y = x + 1×1 conv(v Aᵀ)
  * </pre>
  */
-public final class SelfAttention extends AbstractBlock {
+public final class SelfAttention extends LazyBlock {
 
     private final Block norm;
     private final Block qkv;
@@ -56,7 +57,7 @@ public final class SelfAttention extends AbstractBlock {
         long b = s.get(0);
         long c = s.get(1);
         long n = s.get(2) * s.get(3);
-        NDArray h = Layers.call(qkv, ps, training, Layers.call(norm, ps, training, x));
+        NDArray h = Blocks.call(qkv, ps, training, Blocks.call(norm, ps, training, x));
         NDList parts = h.reshape(b, 3, c, n).split(3, 1);
         NDArray q = parts.get(0).reshape(b, c, n);
         NDArray k = parts.get(1).reshape(b, c, n);
@@ -64,15 +65,7 @@ public final class SelfAttention extends AbstractBlock {
         NDArray attn =
                 Scalars.mul(q.transpose(0, 2, 1).matMul(k), (float) (1 / Math.sqrt(c))).softmax(2);
         NDArray out = v.matMul(attn.transpose(0, 2, 1)).reshape(s);
-        return new NDList(x.add(Layers.call(proj, ps, training, out)));
-    }
-
-    @Override
-    protected void initializeChildBlocks(
-            ai.djl.ndarray.NDManager manager,
-            ai.djl.ndarray.types.DataType dataType,
-            Shape... inputShapes) {
-        // lazily, by the parent's dummy forward
+        return new NDList(x.add(Blocks.call(proj, ps, training, out)));
     }
 
     @Override

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
@@ -19,6 +18,9 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import org.genlab.core.GenLabException;
+import org.genlab.core.nn.Blocks;
+import org.genlab.core.nn.LazyBlock;
+import org.genlab.core.nn.Scalars;
 import org.genlab.core.nn.Upsample;
 
 /**
@@ -37,7 +39,7 @@ import org.genlab.core.nn.Upsample;
  * v̂) shaped like x_t. Presets: {@link #cpu(int, int)} (MNIST on a laptop CPU) and {@link #gpu(int,
  * int)} (CIFAR-10 on a GPU).
  */
-public final class UNet extends AbstractBlock {
+public final class UNet extends LazyBlock {
 
     private final int channels;
     private final int base;
@@ -195,32 +197,29 @@ public final class UNet extends AbstractBlock {
                             + width
                             + ". Use fewer levels.");
         }
-        Shape x = new Shape(1, channels, height, width);
+        // one forward pass on zeros initialises every child (LazyBlock)
+        Shape x = new Shape(2, channels, height, width);
         if (numClasses > 0) {
-            initialize(manager, DataType.FLOAT32, x, new Shape(1), new Shape(1));
+            initialize(manager, DataType.FLOAT32, x, new Shape(2), new Shape(2));
         } else {
-            initialize(manager, DataType.FLOAT32, x, new Shape(1));
+            initialize(manager, DataType.FLOAT32, x, new Shape(2));
         }
     }
 
+    /** The labels, input 2, are int64; x_t and t are float32. */
     @Override
-    protected void initializeChildBlocks(
-            NDManager manager, DataType dataType, Shape... inputShapes) {
-        Layers.initializeByForward(manager, this, inputShapes[0], numClasses > 0);
+    protected DataType inputType(int i) {
+        return i == 2 ? DataType.INT64 : DataType.FLOAT32;
     }
 
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return run(ps, inputs, training);
-    }
-
-    NDList run(ParameterStore ps, NDList inputs, boolean training) {
         NDArray x = inputs.get(0);
         NDArray t = inputs.get(1);
-        NDArray emb = Layers.sinusoidal(t, base);
-        emb = Layers.call(timeMlp1, ps, training, emb);
-        emb = Layers.call(timeMlp2, ps, training, Layers.silu(emb));
+        NDArray emb = TimeEmbedding.sinusoidal(t, base);
+        emb = Blocks.call(timeMlp1, ps, training, emb);
+        emb = Blocks.call(timeMlp2, ps, training, Scalars.silu(emb));
         if (classEmb != null) {
             NDArray labels;
             if (inputs.size() > 2) {
@@ -229,38 +228,38 @@ public final class UNet extends AbstractBlock {
                 labels = x.getManager().full(new Shape(x.getShape().get(0)), numClasses);
             }
             NDArray oneHot = labels.toType(DataType.INT64, false).oneHot(numClasses + 1);
-            emb = emb.add(Layers.call(classEmb, ps, training, oneHot));
+            emb = emb.add(Blocks.call(classEmb, ps, training, oneHot));
         }
-        NDArray h = Layers.call(convIn, ps, training, x);
+        NDArray h = Blocks.call(convIn, ps, training, x);
         Deque<NDArray> hs = new ArrayDeque<>();
         hs.push(h);
         for (Block b : down) {
             if (b instanceof ResidualBlock) {
-                h = Layers.call(b, ps, training, h, emb);
+                h = Blocks.call(b, ps, training, h, emb);
                 hs.push(h);
             } else if (b instanceof SelfAttention) {
-                h = Layers.call(b, ps, training, h);
+                h = Blocks.call(b, ps, training, h);
                 hs.pop();
                 hs.push(h);
             } else {
-                h = Layers.call(b, ps, training, h);
+                h = Blocks.call(b, ps, training, h);
                 hs.push(h);
             }
         }
-        h = Layers.call(mid1, ps, training, h, emb);
-        h = Layers.call(midAttn, ps, training, h);
-        h = Layers.call(mid2, ps, training, h, emb);
+        h = Blocks.call(mid1, ps, training, h, emb);
+        h = Blocks.call(midAttn, ps, training, h);
+        h = Blocks.call(mid2, ps, training, h, emb);
         for (Block b : up) {
             if (b instanceof ResidualBlock) {
-                h = Layers.call(b, ps, training, h.concat(hs.pop(), 1), emb);
+                h = Blocks.call(b, ps, training, h.concat(hs.pop(), 1), emb);
             } else if (b instanceof SelfAttention) {
-                h = Layers.call(b, ps, training, h);
+                h = Blocks.call(b, ps, training, h);
             } else {
-                h = Layers.call(b, ps, training, Upsample.nearest2x(h));
+                h = Blocks.call(b, ps, training, Upsample.nearest2x(h));
             }
         }
-        h = Layers.silu(Layers.call(normOut, ps, training, h));
-        return new NDList(Layers.call(convOut, ps, training, h));
+        h = Scalars.silu(Blocks.call(normOut, ps, training, h));
+        return new NDList(Blocks.call(convOut, ps, training, h));
     }
 
     @Override

@@ -6,18 +6,26 @@ import org.genlab.diffusion.nn.Denoiser;
 import org.genlab.diffusion.schedule.NoiseSchedule;
 
 /**
- * Denoising Diffusion Implicit Models (Song, Meng &amp; Ermon, ICLR 2021, eq. 12): the same trained
- * ε-model, sampled on any decreasing sub-sequence τ of the T steps ("respacing"), from t to t' &lt;
- * t:
+ * Denoising Diffusion Implicit Models (Song, Meng &amp; Ermon, ICLR 2021): the same trained
+ * ε-model, sampled on any decreasing sub-sequence τ of the T steps ("respacing"), from a step t to
+ * the next step t' &lt; t of the sequence. One step, as {@link #step} computes it:
  *
  * <pre>
- *   x̂_0 = (x_t − √(1 − ᾱ_t) ε̂) / √ᾱ_t
- *   σ = η √((1 − ᾱ_t') / (1 − ᾱ_t)) √(1 − ᾱ_t / ᾱ_t')
- *   x_t' = √ᾱ_t' x̂_0 + √(1 − ᾱ_t' − σ²) ε̂ + σ z
+ *   1. x̂_0 = (x_t − √(1 − ᾱ_t) ε̂) / √ᾱ_t                        "predicted x_0" in eq. 12
+ *      (optionally clipped to [−1, 1], then ε̂ = (x_t − √ᾱ_t x̂_0) / √(1 − ᾱ_t))
+ *   2. σ = η √((1 − ᾱ_t') / (1 − ᾱ_t)) √(1 − ᾱ_t / ᾱ_t')              eq. 16
+ *   3. dir = √(1 − ᾱ_t' − σ²)                       weight of "the direction pointing to x_t"
+ *   4. x_t' = √ᾱ_t' x̂_0 + dir · ε̂ + σ z,   z ~ N(0, I)                 eq. 12
  * </pre>
  *
  * η = 0 is deterministic (the same x_T always gives the same x_0); η = 1 over all T steps is DDPM's
  * ancestral sampler.
+ *
+ * <p>Notation (code → paper): {@code t} = t = τ_i, the step being denoised; {@code tp} = t' =
+ * τ_{i−1}, the next step of the sequence ({@link #previousTimestep}; −1 means x_0 itself, with ᾱ =
+ * 1); {@code ab} = ᾱ_t and {@code abPrev} = ᾱ_t' (the paper writes α for what Ho et al. and this
+ * code call ᾱ); {@code x0} = x̂_0; {@code eps} = ε̂ = ε_θ(x_t, t); {@code sigma} = σ_τ_i(η); {@code
+ * dir} = √(1 − ᾱ_t' − σ²); {@code eta} = η; {@code next} = x_t'.
  */
 public final class DdimSampler implements Sampler {
 
@@ -79,6 +87,7 @@ public final class DdimSampler implements Sampler {
         int tp = previousTimestep(i);
         double ab = schedule.alphaBar(t);
         double abPrev = schedule.alphaBar(tp);
+        // 1. x̂_0 = (x_t − √(1 − ᾱ_t) ε̂) / √ᾱ_t
         NDArray x0 = denoiser.prediction().toX0(out, xt, ab);
         NDArray eps;
         if (clip) {
@@ -87,8 +96,11 @@ public final class DdimSampler implements Sampler {
         } else {
             eps = denoiser.prediction().toEpsilon(out, xt, ab);
         }
+        // 2. σ = η √((1 − ᾱ_t') / (1 − ᾱ_t)) √(1 − ᾱ_t / ᾱ_t')                         (eq. 16)
         double sigma = eta * Math.sqrt((1 - abPrev) / (1 - ab)) * Math.sqrt(1 - ab / abPrev);
+        // 3. dir = √(1 − ᾱ_t' − σ²)
         double dir = Math.sqrt(Math.max(0, 1 - abPrev - sigma * sigma));
+        // 4. x_t' = √ᾱ_t' x̂_0 + dir ε̂ + σ z                                            (eq. 12)
         NDArray next = x0.mul((float) Math.sqrt(abPrev)).add(eps.mul((float) dir));
         if (sigma > 0) {
             next = next.add(xt.getManager().randomNormal(xt.getShape()).mul((float) sigma));

@@ -22,9 +22,26 @@ import org.genlab.core.GenLabException;
  * device once, so training gathers per-sample coefficients with one op each.
  *
  * <p>Start with {@link #linear(int)} (β from 10⁻⁴ to 0.02, Ho et al.) or {@link #cosine(int)}
- * (Nichol &amp; Dhariwal, <i>Improved DDPM</i>, ICML 2021).
+ * (Nichol &amp; Dhariwal, <i>Improved DDPM</i>, ICML 2021). A schedule of your own is a value too:
+ * give its β table ({@link #fromBetas}) or its ᾱ table ({@link #fromAlphaBars}), then hand it to
+ * the trainer ({@code DiffusionTrainer.Builder#optSchedule}) and to the samplers ({@code
+ * DdimSampler.builder().setSchedule(s)}). For example ᾱ_t = exp(−5 t / T):
+ *
+ * <pre>{@code
+ * int steps = 200;
+ * double[] alphaBars = new double[steps];
+ * for (int t = 1; t <= steps; t++) {
+ *     alphaBars[t - 1] = Math.exp(-5.0 * t / steps);
+ * }
+ * NoiseSchedule exp5 = NoiseSchedule.fromAlphaBars("exp5", alphaBars);
+ * }</pre>
+ *
+ * <p>A run folder records the schedule's {@link #name()}; only {@code linear} and {@code cosine}
+ * are rebuilt by name ({@code genlab sample diffusion}), a custom schedule is sampled from code.
  */
 public final class NoiseSchedule {
+
+    private static final String CUSTOM = "custom";
 
     private final String name;
     private final double[] betas;
@@ -35,11 +52,11 @@ public final class NoiseSchedule {
     private final double[] posteriorMeanCoefX0;
     private final double[] posteriorMeanCoefXt;
 
-    private NoiseSchedule(String name, double[] betas) {
-        int t = betas.length;
-        if (t < 1) {
-            throw new GenLabException("A noise schedule needs at least one step, got " + t + ".");
+    private NoiseSchedule(String name, double[] betas, String source) {
+        if (betas == null || betas.length < 1) {
+            throw new GenLabException(source + ": a noise schedule needs at least one step.");
         }
+        int t = betas.length;
         this.name = name;
         this.betas = betas.clone();
         alphas = new double[t];
@@ -51,7 +68,8 @@ public final class NoiseSchedule {
         double prod = 1;
         for (int i = 0; i < t; i++) {
             if (!(betas[i] > 0 && betas[i] < 1)) {
-                throw new GenLabException("β_" + (i + 1) + " = " + betas[i] + " is not in (0, 1).");
+                throw new GenLabException(
+                        source + ": β_" + (i + 1) + " = " + betas[i] + " is not in (0, 1).");
             }
             alphas[i] = 1 - betas[i];
             alphaBarPrev[i] = prod;
@@ -62,6 +80,83 @@ public final class NoiseSchedule {
             posteriorMeanCoefXt[i] =
                     (1 - alphaBarPrev[i]) * Math.sqrt(alphas[i]) / (1 - alphaBar[i]);
         }
+    }
+
+    /**
+     * A schedule from its variances β_1..β_T, each in (0, 1), named {@code custom}.
+     *
+     * <pre>{@code
+     * double[] betas = new double[100];
+     * for (int i = 0; i < 100; i++) {
+     *     betas[i] = 0.001 + 0.05 * Math.pow(i / 99.0, 2);   // a quadratic ramp
+     * }
+     * NoiseSchedule s = NoiseSchedule.fromBetas(betas);
+     * }</pre>
+     *
+     * @param betas β_1..β_T (copied)
+     * @return the schedule
+     */
+    public static NoiseSchedule fromBetas(double... betas) {
+        return fromBetas(CUSTOM, betas);
+    }
+
+    /**
+     * A named schedule from its variances β_1..β_T, each in (0, 1).
+     *
+     * @param name what the run folder records (not {@code linear} or {@code cosine}, which name the
+     *     built-in schedules)
+     * @param betas β_1..β_T (copied)
+     * @return the schedule
+     */
+    public static NoiseSchedule fromBetas(String name, double... betas) {
+        return new NoiseSchedule(checkName(name, "fromBetas"), betas, "NoiseSchedule.fromBetas");
+    }
+
+    /**
+     * A schedule from its signal levels ᾱ_1..ᾱ_T, named {@code custom}: they must fall strictly
+     * from ᾱ_0 = 1 and stay above 0. Then β_t = 1 − ᾱ_t / ᾱ_{t−1}.
+     *
+     * @param alphaBars ᾱ_1..ᾱ_T
+     * @return the schedule
+     */
+    public static NoiseSchedule fromAlphaBars(double... alphaBars) {
+        return fromAlphaBars(CUSTOM, alphaBars);
+    }
+
+    /**
+     * A named schedule from its signal levels ᾱ_1..ᾱ_T (strictly decreasing, in (0, 1)); β_t = 1 −
+     * ᾱ_t / ᾱ_{t−1} with ᾱ_0 = 1.
+     *
+     * @param name what the run folder records (not {@code linear} or {@code cosine})
+     * @param alphaBars ᾱ_1..ᾱ_T
+     * @return the schedule
+     */
+    public static NoiseSchedule fromAlphaBars(String name, double... alphaBars) {
+        String source = "NoiseSchedule.fromAlphaBars";
+        checkName(name, "fromAlphaBars");
+        if (alphaBars == null || alphaBars.length < 1) {
+            throw new GenLabException(source + ": a noise schedule needs at least one step.");
+        }
+        double[] b = new double[alphaBars.length];
+        double prev = 1;
+        for (int i = 0; i < alphaBars.length; i++) {
+            double ab = alphaBars[i];
+            if (!(ab > 0 && ab < prev)) {
+                throw new GenLabException(
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "%s: ᾱ must fall strictly from ᾱ_0 = 1 and stay above 0, but ᾱ_%d = %s"
+                                        + " after ᾱ_%d = %s.",
+                                source,
+                                i + 1,
+                                ab,
+                                i,
+                                prev));
+            }
+            b[i] = 1 - ab / prev;
+            prev = ab;
+        }
+        return new NoiseSchedule(name, b, source);
     }
 
     /**
@@ -88,7 +183,10 @@ public final class NoiseSchedule {
         for (int i = 0; i < steps; i++) {
             b[i] = steps == 1 ? betaStart : betaStart + (betaEnd - betaStart) * i / (steps - 1);
         }
-        return new NoiseSchedule("linear", b);
+        boolean standard = betaStart == 1e-4 && betaEnd == 0.02;
+        // other end points get their own name: "linear" in a run folder means Ho et al.'s
+        String name = standard ? "linear" : "linear-" + betaStart + "-" + betaEnd;
+        return new NoiseSchedule(name, b, "NoiseSchedule.linear");
     }
 
     /**
@@ -107,11 +205,11 @@ public final class NoiseSchedule {
             double f1 = cosineF((i + 1) / (double) steps, s);
             b[i] = Math.min(1 - f1 / f0, 0.999);
         }
-        return new NoiseSchedule("cosine", b);
+        return new NoiseSchedule("cosine", b, "NoiseSchedule.cosine");
     }
 
     /**
-     * Looks a schedule up by name.
+     * Looks a built-in schedule up by name.
      *
      * @param name {@code linear} or {@code cosine}
      * @param steps T
@@ -134,6 +232,22 @@ public final class NoiseSchedule {
         return c * c;
     }
 
+    private static String checkName(String name, String method) {
+        if (name == null || name.isBlank() || name.contains("\n")) {
+            throw new GenLabException(
+                    "NoiseSchedule." + method + ": give a one-line name, e.g. \"custom\".");
+        }
+        if (name.equals("linear") || name.equals("cosine")) {
+            throw new GenLabException(
+                    "NoiseSchedule."
+                            + method
+                            + ": '"
+                            + name
+                            + "' names a built-in schedule; give yours another name.");
+        }
+        return name;
+    }
+
     private static void checkSteps(int steps) {
         if (steps < 1) {
             throw new GenLabException("The number of diffusion steps must be ≥ 1, got " + steps);
@@ -141,7 +255,8 @@ public final class NoiseSchedule {
     }
 
     /**
-     * Returns the schedule's name ({@code linear} or {@code cosine}).
+     * Returns the schedule's name: {@code linear} or {@code cosine} for the built-in schedules,
+     * {@code custom} or the name given to {@link #fromBetas(String, double...)} otherwise.
      *
      * @return the name
      */
@@ -276,6 +391,15 @@ public final class NoiseSchedule {
         Tensors(NDArray sqrtAlphaBar, NDArray sqrtOneMinusAlphaBar) {
             this.sqrtAlphaBar = sqrtAlphaBar;
             this.sqrtOneMinusAlphaBar = sqrtOneMinusAlphaBar;
+        }
+
+        /**
+         * Returns T, the length of the tables.
+         *
+         * @return T
+         */
+        public int steps() {
+            return (int) sqrtAlphaBar.size();
         }
 
         /**

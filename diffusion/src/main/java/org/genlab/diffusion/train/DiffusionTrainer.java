@@ -2,101 +2,114 @@ package org.genlab.diffusion.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.genlab.core.GenLabException;
-import org.genlab.core.chart.Charts;
 import org.genlab.core.checkpoint.TrainState;
+import org.genlab.core.data.Batch;
+import org.genlab.core.data.BatchSource;
 import org.genlab.core.ema.Ema;
-import org.genlab.core.image.PngWriter;
-import org.genlab.core.image.Provenance;
-import org.genlab.core.image.SampleGrid;
 import org.genlab.core.nn.Gradients;
-import org.genlab.core.nn.Params;
 import org.genlab.core.optim.Adam;
-import org.genlab.core.runtime.Seeds;
 import org.genlab.core.train.Losses;
 import org.genlab.core.train.TrainingTask;
-import org.genlab.diffusion.data.BatchSource;
-import org.genlab.diffusion.guidance.ClassifierFreeGuidance;
 import org.genlab.diffusion.nn.Denoiser;
 import org.genlab.diffusion.nn.Prediction;
-import org.genlab.diffusion.sampler.DdimSampler;
-import org.genlab.diffusion.sampler.DdpmSampler;
-import org.genlab.diffusion.sampler.Sampler;
-import org.genlab.diffusion.schedule.ForwardProcess;
 import org.genlab.diffusion.schedule.NoiseSchedule;
+import org.genlab.diffusion.viz.ProgressSamples;
 
 /**
- * DDPM training as a core {@link TrainingTask} (Ho et al. 2020, Algorithm 1): draw x_0, a uniform
- * step t and noise ε, form x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε, and take an Adam step on the "simple"
- * loss
+ * Trains a denoiser as a task of the core {@code TrainingLoop}: each step is one {@link DdpmLoss}
+ * (Algorithm 1 of Ho et al. 2020, with the label dropout of classifier-free guidance), then the
+ * plumbing — gradient-norm clip, Adam, an EMA of the weights for sampling, progress pictures drawn
+ * with the EMA weights ({@link ProgressSamples}), the state to checkpoint and the run's description
+ * ({@link #config()}).
  *
- * <pre>
- *   L = ‖ε − ε_θ(x_t, t[, y])‖²      (or ‖v − v_θ‖² with v = √ᾱ ε − √(1 − ᾱ) x_0)
- * </pre>
+ * <p>The denoiser is any DJL block taking {@code (x_t, t[, labels])}; say what it predicts, the
+ * shape of one sample and the number of classes. The batch size belongs to the data source:
  *
- * For classifier-free guidance the label is replaced by the null class with probability p (Ho &amp;
- * Salimans 2022). An EMA of the weights is kept for sampling. Progress samples are drawn with the
- * EMA weights by DDIM from a fixed noise batch.
+ * <pre>{@code
+ * MyDenoiser net = new MyDenoiser();                    // e.g. a LazyBlock of your own
+ * net.initialize(manager, DataType.FLOAT32, new Shape(2, 1, 28, 28), new Shape(2));
+ * DiffusionTrainer trainer = DiffusionTrainer.builder()
+ *         .setDenoiser(net)
+ *         .setSampleShape(new Shape(1, 28, 28))
+ *         .optPrediction(Prediction.V)
+ *         .optSchedule(NoiseSchedule.cosine(1000))
+ *         .setData(BatchSource.shuffled(mnist, 64, seed))
+ *         .setManager(manager)
+ *         .build();
+ * TrainingLoop.builder().setTask(trainer).setSteps(3000).setRunFolder(run).setSeed(seed)
+ *         .setManager(manager).build().fit();
+ * NDArray x = trainer.ema().withWeights(() -> DdimSampler.builder()
+ *         .setSchedule(trainer.schedule()).build()
+ *         .sample(trainer.denoiser(), manager, new Shape(16, 1, 28, 28), null));
+ * }</pre>
+ *
+ * A built-in network comes with its {@link ModelSpec}: {@code setModel(spec, spec.build(manager))}
+ * sets the denoiser, shape, prediction, classes and schedule at once, and the run folder can then
+ * be sampled by {@code genlab sample diffusion}.
  */
 public final class DiffusionTrainer implements TrainingTask {
 
+    /** The model name written into checkpoints. */
+    public static final String MODEL = "diffusion";
+
+    /** The denoiser's name inside checkpoints. */
+    public static final String NETWORK = "denoiser";
+
     private final Block model;
     private final ModelSpec spec;
+    private final Shape sampleShape;
+    private final Prediction prediction;
+    private final int numClasses;
     private final NoiseSchedule schedule;
-    private final NoiseSchedule.Tensors tables;
+    private final DdpmLoss loss;
     private final BatchSource data;
-    private final int batchSize;
-    private final float labelDropout;
     private final Adam adam;
     private final Ema ema;
     private final ParameterStore ps;
     private final TrainState state;
     private final NDManager manager;
-    private final int sampleCount;
-    private final int sampleSteps;
-    private final long sampleSeed;
-    private final float guidance;
-    private final String runName;
-    private final float[][] referencePoints;
+    private final ProgressSamples progress;
     private final float gradientClip;
+    private final Map<String, String> config;
 
     private DiffusionTrainer(Builder b) {
         model = b.model;
         spec = b.spec;
-        schedule = spec.noiseSchedule();
+        sampleShape = b.sampleShape;
+        prediction = b.prediction;
+        numClasses = b.numClasses;
+        schedule = b.schedule;
         manager = b.manager;
-        tables = schedule.tensors(manager);
+        loss =
+                new DdpmLoss(
+                        model, schedule.tensors(manager), prediction, numClasses, b.labelDropout);
         data = b.data;
-        batchSize = b.batchSize;
-        labelDropout = b.labelDropout;
         adam = Adam.builder().optLearningRate(b.learningRate).build();
         ema = Ema.builder().setBlock(model).optDecay(b.emaDecay).build();
         ps = new ParameterStore(manager, false);
-        state =
-                TrainState.builder()
-                        .setModel(ModelSpec.MODEL)
-                        .addNetwork(ModelSpec.NETWORK, model, adam, ema)
+        state = TrainState.builder().setModel(MODEL).addNetwork(NETWORK, model, adam, ema).build();
+        String name = spec != null ? spec.network() : model.getClass().getSimpleName();
+        progress =
+                ProgressSamples.builder()
+                        .setSchedule(schedule)
+                        .setSampleShape(sampleShape)
+                        .optNumClasses(numClasses)
+                        .optSamples(b.sampleCount, b.sampleSteps, b.sampleSeed, b.guidance)
+                        .optNames(name, b.runName)
+                        .optReferencePoints(b.referencePoints)
                         .build();
-        sampleCount = b.sampleCount;
-        sampleSteps = b.sampleSteps;
-        sampleSeed = b.sampleSeed;
-        guidance = b.guidance;
-        runName = b.runName;
-        referencePoints = b.referencePoints;
         gradientClip = b.gradientClip;
+        config = describe(b);
     }
 
     /**
@@ -110,72 +123,28 @@ public final class DiffusionTrainer implements TrainingTask {
 
     @Override
     public Losses step(long step, NDManager m) {
-        BatchSource.Batch batch = data.next(m, step, batchSize);
-        NDArray x0 = batch.data();
-        long b = x0.getShape().get(0);
-        NDArray t = m.randomInteger(0, schedule.steps(), new Shape(b), DataType.INT64);
-        NDArray eps = m.randomNormal(x0.getShape());
-        NDArray xt = ForwardProcess.sample(tables, x0, t, eps);
-        NDArray target =
-                spec.prediction() == Prediction.V
-                        ? ForwardProcess.velocity(tables, x0, t, eps)
-                        : eps;
-        NDList in = new NDList(xt, t.toType(DataType.FLOAT32, false));
-        if (spec.numClasses() > 0) {
-            NDArray labels = batch.labels();
-            if (labels == null) {
-                throw new GenLabException("A class-conditional model needs labelled data.");
-            }
-            NDArray drop = m.randomUniform(0f, 1f, new Shape(b)).lt(labelDropout);
-            NDArray nulls = m.full(new Shape(b), (long) spec.numClasses());
-            in.add(NDArrays.where(drop, nulls, labels.toType(DataType.INT64, false)));
+        Batch batch = data.next(m, step);
+        NDArray x0 = batch.samples();
+        if (!sameShape(x0.getShape().slice(1), sampleShape)) {
+            throw new GenLabException(
+                    "The data's samples are "
+                            + x0.getShape().slice(1)
+                            + " but the trainer's sample shape is "
+                            + sampleShape
+                            + ".");
         }
-        NDArray loss;
+        NDArray mse;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             Gradients.zero(model);
-            NDArray out = model.forward(ps, in, true).singletonOrThrow();
-            loss = out.sub(target).square().mean();
-            gc.backward(loss);
+            mse = loss.forward(ps, x0, batch.labels());
+            gc.backward(mse);
         }
         if (gradientClip > 0) {
-            clipGradientNorm(model, gradientClip);
+            Gradients.clipNorm(model, gradientClip);
         }
         adam.step(model);
         ema.update();
-        return new Losses().put("mse", loss);
-    }
-
-    /**
-     * Scales all gradients so that their global L2 norm is at most {@code maxNorm} (Ho et al. clip
-     * at 1), on the device, without a host sync.
-     *
-     * @param block the network
-     * @param maxNorm the largest allowed norm
-     */
-    static void clipGradientNorm(Block block, float maxNorm) {
-        java.util.List<NDArray> grads = new java.util.ArrayList<>();
-        for (ai.djl.nn.Parameter p : Params.named(block).values()) {
-            if (p.requiresGradient() && p.getArray().hasGradient()) {
-                grads.add(p.getArray().getGradient());
-            }
-        }
-        if (grads.isEmpty()) {
-            return;
-        }
-        // DJL puts an op's result in its first operand's manager, here the parameters': work in
-        // a sub-manager closed at the end, else every step leaves two arrays per parameter there
-        try (NDManager tmp = NDManager.subManagerOf(grads.get(0))) {
-            NDList squares = new NDList();
-            for (NDArray g : grads) {
-                g.attach(tmp);
-                squares.add(g.square().sum().reshape(1));
-            }
-            NDArray norm = NDArrays.concat(squares).sum().sqrt();
-            NDArray scale = norm.maximum(maxNorm).pow(-1).mul(maxNorm);
-            for (NDArray g : grads) {
-                g.muli(scale);
-            }
-        }
+        return new Losses().put("mse", mse);
     }
 
     @Override
@@ -183,115 +152,51 @@ public final class DiffusionTrainer implements TrainingTask {
         return state;
     }
 
-    /**
-     * Runs a function with the EMA weights swapped into the model, then restores the raw weights.
-     *
-     * @param action what to do with the EMA-weighted denoiser
-     */
-    public void withEmaWeights(java.util.function.Consumer<Denoiser> action) {
-        try (NDManager tmp = manager.newSubManager()) {
-            Map<String, NDArray> saved = new LinkedHashMap<>();
-            for (Map.Entry<String, NDArray> e : Params.arrays(model).entrySet()) {
-                NDArray c = e.getValue().duplicate();
-                c.attach(tmp);
-                saved.put(e.getKey(), c);
-            }
-            Ema.copyInto(model, ema.state());
-            try {
-                action.accept(spec.denoiser(model));
-            } finally {
-                Ema.copyInto(model, saved);
-            }
-        }
-    }
-
+    /** Draws the progress picture with the EMA weights ({@link ProgressSamples}). */
     @Override
     public void writeSamples(long step, Path folder) {
-        withEmaWeights(
-                d -> {
-                    try (NDManager m = manager.newSubManager()) {
-                        Seeds.seed(sampleSeed);
-                        // 2D data: DDPM, unclipped (DDIM's x̂_0 = (x − √(1−ᾱ) ε̂)/√ᾱ blows up
-                        // where ᾱ ≈ 0 without a clip range); images: DDIM with x̂_0 in [−1, 1]
-                        Sampler sampler =
-                                "mlp".equals(spec.network())
-                                        ? DdpmSampler.builder()
-                                                .setSchedule(schedule)
-                                                .optClipDenoised(false)
-                                                .build()
-                                        : DdimSampler.builder()
-                                                .setSchedule(schedule)
-                                                .optSteps(Math.min(sampleSteps, schedule.steps()))
-                                                .build();
-                        Path file =
-                                folder.resolve(String.format(Locale.ROOT, "step-%07d.png", step));
-                        Provenance prov =
-                                Provenance.builder()
-                                        .optModel("diffusion " + spec.network())
-                                        .optRun(runName)
-                                        .optSeed(sampleSeed)
-                                        .opt("step", Long.toString(step))
-                                        .opt(
-                                                "sampler",
-                                                sampler.getClass().getSimpleName()
-                                                        + "-"
-                                                        + sampler.timesteps().length)
-                                        .build();
-                        if ("mlp".equals(spec.network())) {
-                            NDArray x = sampler.sample(d, m, spec.batchShape(sampleCount), null);
-                            Map<String, float[][]> series = new LinkedHashMap<>();
-                            if (referencePoints != null) {
-                                series.put("data", referencePoints);
-                            }
-                            series.put("samples", toPoints(x));
-                            BufferedImage img =
-                                    Charts.toImage(
-                                            Charts.scatter(series, "DDPM samples, step " + step),
-                                            600,
-                                            600);
-                            PngWriter.write(img, file, prov);
-                            return;
-                        }
-                        Denoiser den = d;
-                        NDArray labels = null;
-                        int columns = (int) Math.ceil(Math.sqrt(sampleCount));
-                        if (spec.numClasses() > 0) {
-                            long[] l = new long[sampleCount];
-                            for (int i = 0; i < sampleCount; i++) {
-                                l[i] = i % spec.numClasses();
-                            }
-                            labels = m.create(l);
-                            columns = spec.numClasses();
-                            den = new ClassifierFreeGuidance(d, spec.numClasses(), guidance);
-                        }
-                        NDArray x = sampler.sample(den, m, spec.batchShape(sampleCount), labels);
-                        BufferedImage img =
-                                SampleGrid.builder()
-                                        .setImages(x)
-                                        .optColumns(columns)
-                                        .optScale(spec.height() <= 32 ? 2 : 1)
-                                        .build()
-                                        .render();
-                        PngWriter.write(img, file, prov);
-                    }
-                });
+        ema.withWeights(() -> progress.write(denoiser(), manager, step, folder));
     }
 
     /**
-     * Copies (N, 2) points to the host.
+     * Describes the run for {@code config.properties}. A built-in network writes its {@link
+     * ModelSpec} (so the CLI can rebuild it); a custom one writes {@code network=custom}, its
+     * {@code networkClass}, the sample shape, {@code classes}, {@code schedule} (the schedule's
+     * name), {@code timesteps} and {@code prediction}. Both add the optimisation settings.
      *
-     * @param x the points
-     * @return N × {x, y}
+     * @return key to value
      */
-    public static float[][] toPoints(NDArray x) {
-        float[] f = x.toFloatArray();
-        int n = f.length / 2;
-        float[][] p = new float[n][2];
-        for (int i = 0; i < n; i++) {
-            p[i][0] = f[2 * i];
-            p[i][1] = f[2 * i + 1];
+    @Override
+    public Map<String, String> config() {
+        return new LinkedHashMap<>(config);
+    }
+
+    private static boolean sameShape(Shape a, Shape b) {
+        return java.util.Arrays.equals(a.getShape(), b.getShape());
+    }
+
+    private static Map<String, String> describe(Builder b) {
+        Map<String, String> c = new LinkedHashMap<>();
+        if (b.spec != null) {
+            c.putAll(b.spec.toConfig());
+        } else {
+            c.put("network", ModelSpec.CUSTOM);
+            c.put("networkClass", b.model.getClass().getName());
+            long[] s = b.sampleShape.getShape();
+            c.put("sampleShape", b.sampleShape.toString());
+            c.put("channels", Long.toString(s[0]));
+            c.put("height", Long.toString(s.length > 1 ? s[1] : 1));
+            c.put("width", Long.toString(s.length > 2 ? s[2] : 1));
         }
-        return p;
+        c.put("classes", Integer.toString(b.numClasses));
+        c.put("schedule", b.schedule.name());
+        c.put("timesteps", Integer.toString(b.schedule.steps()));
+        c.put("prediction", b.prediction.name().toLowerCase(Locale.ROOT));
+        c.put("lr", Float.toString(b.learningRate));
+        c.put("emaDecay", Float.toString(b.emaDecay));
+        c.put("labelDropout", Float.toString(b.labelDropout));
+        c.put("gradientClip", Float.toString(b.gradientClip));
+        return c;
     }
 
     /**
@@ -304,7 +209,18 @@ public final class DiffusionTrainer implements TrainingTask {
     }
 
     /**
-     * Returns the EMA of the network's weights.
+     * Returns the network as a {@link Denoiser} for the samplers (with whatever weights are in it:
+     * call it inside {@code ema().withWeights(...)} to sample with the EMA).
+     *
+     * @return the denoiser
+     */
+    public Denoiser denoiser() {
+        return Denoiser.of(model, prediction);
+    }
+
+    /**
+     * Returns the EMA of the network's weights; {@code ema().withWeights(() -> ...)} samples with
+     * them.
      *
      * @return the EMA
      */
@@ -312,13 +228,34 @@ public final class DiffusionTrainer implements TrainingTask {
         return ema;
     }
 
+    /**
+     * Returns the noise schedule the network is trained with.
+     *
+     * @return the schedule
+     */
+    public NoiseSchedule schedule() {
+        return schedule;
+    }
+
+    /**
+     * Returns the shape of one sample.
+     *
+     * @return (C, H, W) or (D)
+     */
+    public Shape sampleShape() {
+        return sampleShape;
+    }
+
     /** Builds a {@link DiffusionTrainer}. */
     public static final class Builder {
         private Block model;
         private ModelSpec spec;
+        private Shape sampleShape;
+        private Prediction prediction = Prediction.EPSILON;
+        private int numClasses;
+        private NoiseSchedule schedule;
         private BatchSource data;
         private NDManager manager;
-        private int batchSize = 64;
         private float learningRate = 2e-4f;
         private float emaDecay = 0.999f;
         private float labelDropout = 0.1f;
@@ -333,22 +270,89 @@ public final class DiffusionTrainer implements TrainingTask {
         private Builder() {}
 
         /**
-         * Sets the initialised network and its spec.
+         * Sets the denoiser: any initialised block whose forward takes {@code (x_t (B, …), t
+         * float32 (B)[, labels int64 (B)])} and returns one array shaped like x_t. A
+         * class-conditional one takes labels 0 … K−1 and K for the null class ∅ (see {@link
+         * #optNumClasses}).
          *
-         * @param spec what the network is
-         * @param model the network built by {@link ModelSpec#build}
+         * @param network the network
          * @return this
          */
-        public Builder setModel(ModelSpec spec, Block model) {
-            this.spec = spec;
-            this.model = model;
+        public Builder setDenoiser(Block network) {
+            this.model = network;
+            this.spec = null;
             return this;
         }
 
         /**
-         * Sets where batches come from.
+         * Sets the shape of one training sample.
          *
-         * @param data the source
+         * @param shape (C, H, W) for images, (D) for points
+         * @return this
+         */
+        public Builder setSampleShape(Shape shape) {
+            this.sampleShape = shape;
+            return this;
+        }
+
+        /**
+         * Sets what the denoiser predicts (default ε).
+         *
+         * @param prediction ε or v
+         * @return this
+         */
+        public Builder optPrediction(Prediction prediction) {
+            this.prediction = prediction;
+            return this;
+        }
+
+        /**
+         * Makes the model class-conditional with K classes (default 0): labels are dropped to the
+         * null class K with the probability of {@link #optLabelDropout}.
+         *
+         * @param numClasses K
+         * @return this
+         */
+        public Builder optNumClasses(int numClasses) {
+            this.numClasses = numClasses;
+            return this;
+        }
+
+        /**
+         * Sets the noise schedule (default {@code NoiseSchedule.linear(1000)}, Ho et al.).
+         *
+         * @param schedule a built-in or your own ({@link NoiseSchedule#fromBetas}, {@link
+         *     NoiseSchedule#fromAlphaBars})
+         * @return this
+         */
+        public Builder optSchedule(NoiseSchedule schedule) {
+            this.schedule = schedule;
+            return this;
+        }
+
+        /**
+         * Sets a built-in network and its description: the denoiser, sample shape, prediction,
+         * classes and schedule come from the spec, and the run folder records the spec so that the
+         * CLI can rebuild the network. A later {@link #optSchedule} replaces the spec's schedule.
+         *
+         * @param spec what the network is
+         * @param network the network built by {@link ModelSpec#build}
+         * @return this
+         */
+        public Builder setModel(ModelSpec spec, Block network) {
+            this.model = network;
+            this.spec = spec;
+            this.sampleShape = spec.sampleShape();
+            this.prediction = spec.prediction();
+            this.numClasses = spec.numClasses();
+            this.schedule = spec.noiseSchedule();
+            return this;
+        }
+
+        /**
+         * Sets where batches come from, usually {@code BatchSource.shuffled(set, batchSize, seed)}.
+         *
+         * @param data the source; its batch size is the training batch size
          * @return this
          */
         public Builder setData(BatchSource data) {
@@ -364,17 +368,6 @@ public final class DiffusionTrainer implements TrainingTask {
          */
         public Builder setManager(NDManager manager) {
             this.manager = manager;
-            return this;
-        }
-
-        /**
-         * Sets B (default 64).
-         *
-         * @param batchSize B
-         * @return this
-         */
-        public Builder optBatchSize(int batchSize) {
-            this.batchSize = batchSize;
             return this;
         }
 
@@ -467,12 +460,38 @@ public final class DiffusionTrainer implements TrainingTask {
          * @return the trainer
          */
         public DiffusionTrainer build() {
-            if (model == null || spec == null || data == null || manager == null) {
+            if (model == null || sampleShape == null || data == null || manager == null) {
                 throw new GenLabException(
-                        "DiffusionTrainer: setModel, setData and setManager are required.");
+                        "DiffusionTrainer: setDenoiser (or setModel), setSampleShape, setData and"
+                                + " setManager are required.");
             }
-            if (batchSize < 1) {
-                throw new GenLabException("The batch size must be ≥ 1, got " + batchSize + ".");
+            if (sampleShape.dimension() < 1) {
+                throw new GenLabException("DiffusionTrainer: the sample shape is empty.");
+            }
+            if (numClasses < 0) {
+                throw new GenLabException("The number of classes must be ≥ 0, got " + numClasses);
+            }
+            if (spec != null
+                    && (!sameShape(spec.sampleShape(), sampleShape)
+                            || spec.numClasses() != numClasses
+                            || spec.prediction() != prediction)) {
+                throw new GenLabException(
+                        "DiffusionTrainer: the spec of setModel says "
+                                + spec.sampleShape()
+                                + ", "
+                                + spec.numClasses()
+                                + " classes, "
+                                + spec.prediction()
+                                + ", but the builder was then given "
+                                + sampleShape
+                                + ", "
+                                + numClasses
+                                + " classes, "
+                                + prediction
+                                + ".");
+            }
+            if (schedule == null) {
+                schedule = NoiseSchedule.linear(1000);
             }
             return new DiffusionTrainer(this);
         }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.genlab.core.GenLabException;
 import org.genlab.diffusion.nn.Denoiser;
@@ -13,9 +14,20 @@ import org.genlab.diffusion.nn.UNet;
 import org.genlab.diffusion.schedule.NoiseSchedule;
 
 /**
- * Everything needed to rebuild a trained diffusion model from a run folder's {@code
- * config.properties}: the network (UNet preset or 2D MLP), the data shape, the classes, the
- * schedule and the prediction type.
+ * A built-in diffusion model: everything needed to rebuild it from a run folder's {@code
+ * config.properties} — the network (UNet preset or 2D MLP), the data shape, the classes, the
+ * schedule and the prediction type. {@code genlab train diffusion} trains these, {@code genlab
+ * sample diffusion}, {@code inpaint} and {@code compare} rebuild them:
+ *
+ * <pre>{@code
+ * ModelSpec spec = new ModelSpec("unet", "cpu", 1, 28, 28, 10, "cosine", 1000, Prediction.V);
+ * Block unet = spec.build(manager);
+ * DiffusionTrainer.builder().setModel(spec, unet)...   // shape, classes, schedule from the spec
+ * }</pre>
+ *
+ * <p>A network of your own needs no spec: give it to {@link DiffusionTrainer.Builder#setDenoiser}.
+ * Its run folder then says {@code network=custom} and names the class, and {@link #fromConfig}
+ * refuses it with a line saying how to sample it from code.
  *
  * @param network {@code unet} or {@code mlp}
  * @param preset {@code cpu} or {@code gpu} (UNet)
@@ -23,7 +35,7 @@ import org.genlab.diffusion.schedule.NoiseSchedule;
  * @param height H (1 for the MLP)
  * @param width W (1 for the MLP)
  * @param numClasses K, or 0 for unconditional
- * @param schedule {@code linear} or {@code cosine}
+ * @param schedule {@code linear} or {@code cosine} (what {@link NoiseSchedule#byName} knows)
  * @param steps T
  * @param prediction ε or v
  */
@@ -38,11 +50,14 @@ public record ModelSpec(
         int steps,
         Prediction prediction) {
 
-    /** The model name written into checkpoints. */
-    public static final String MODEL = "diffusion";
+    /** The model name written into checkpoints ({@link DiffusionTrainer#MODEL}). */
+    public static final String MODEL = DiffusionTrainer.MODEL;
 
-    /** The network's name inside checkpoints. */
-    public static final String NETWORK = "denoiser";
+    /** The network's name inside checkpoints ({@link DiffusionTrainer#NETWORK}). */
+    public static final String NETWORK = DiffusionTrainer.NETWORK;
+
+    /** The {@code network} of a run folder whose denoiser is not built in. */
+    public static final String CUSTOM = "custom";
 
     /**
      * Builds and initialises the network.
@@ -51,6 +66,10 @@ public record ModelSpec(
      * @return the network
      */
     public Block build(NDManager manager) {
+        if (!"mlp".equals(network) && !"unet".equals(network)) {
+            throw new GenLabException(
+                    "Unknown network '" + network + "': GenLab builds unet and mlp.");
+        }
         if ("mlp".equals(network)) {
             MlpDenoiser mlp = new MlpDenoiser(channels, 128, 3, 32);
             mlp.initialize(manager);
@@ -78,13 +97,20 @@ public record ModelSpec(
     /**
      * Returns the shape of one sample.
      *
+     * @return (C, H, W), or (D) for the MLP
+     */
+    public Shape sampleShape() {
+        return "mlp".equals(network) ? new Shape(channels) : new Shape(channels, height, width);
+    }
+
+    /**
+     * Returns the shape of a batch.
+     *
      * @param n batch size
      * @return (n, C, H, W) or (n, D)
      */
     public Shape batchShape(int n) {
-        return "mlp".equals(network)
-                ? new Shape(n, channels)
-                : new Shape(n, channels, height, width);
+        return new Shape(n).addAll(sampleShape());
     }
 
     /**
@@ -121,7 +147,7 @@ public record ModelSpec(
         m.put("classes", Integer.toString(numClasses));
         m.put("schedule", schedule);
         m.put("timesteps", Integer.toString(steps));
-        m.put("prediction", prediction.name().toLowerCase());
+        m.put("prediction", prediction.name().toLowerCase(Locale.ROOT));
         return m;
     }
 
@@ -130,8 +156,33 @@ public record ModelSpec(
      *
      * @param c the settings
      * @return the spec
+     * @throws GenLabException with one line saying how to sample from code when the run holds a
+     *     custom denoiser or was trained with a custom noise schedule
      */
     public static ModelSpec fromConfig(Map<String, String> c) {
+        String prediction = c.getOrDefault("prediction", "epsilon").toUpperCase(Locale.ROOT);
+        if (CUSTOM.equals(c.get("network"))) {
+            throw new GenLabException(
+                    "This run holds a custom denoiser ("
+                            + c.getOrDefault("networkClass", "class not recorded")
+                            + ") that GenLab cannot rebuild; sample it from code: build the same"
+                            + " block, load it with Checkpoint.loadNetwork(run.checkpointFile(),"
+                            + " \"diffusion\", \"denoiser\", block, true), wrap it with"
+                            + " Denoiser.of(block, Prediction."
+                            + prediction
+                            + ") and call DdimSampler with its schedule (see README, Extend"
+                            + " GenLab).");
+        }
+        String schedule = c.get("schedule");
+        if (schedule != null && !schedule.equals("linear") && !schedule.equals("cosine")) {
+            throw new GenLabException(
+                    "This run was trained with a custom noise schedule ('"
+                            + schedule
+                            + "') that GenLab cannot rebuild by name; sample it from code: build"
+                            + " the same schedule with NoiseSchedule.fromBetas or fromAlphaBars"
+                            + " and give it to DdimSampler.builder().setSchedule (see README,"
+                            + " Extend GenLab).");
+        }
         try {
             return new ModelSpec(
                     c.get("network"),
@@ -142,7 +193,7 @@ public record ModelSpec(
                     Integer.parseInt(c.getOrDefault("classes", "0")),
                     c.get("schedule"),
                     Integer.parseInt(c.get("timesteps")),
-                    Prediction.valueOf(c.getOrDefault("prediction", "epsilon").toUpperCase()));
+                    Prediction.valueOf(prediction));
         } catch (RuntimeException e) {
             throw new GenLabException(
                     "The run's config.properties does not describe a diffusion model ("

@@ -1,12 +1,14 @@
 package org.genlab.diffusion.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.genlab.core.GenLabException;
 import org.genlab.core.runtime.Seeds;
 import org.junit.jupiter.api.Test;
 
@@ -72,5 +74,47 @@ class NoiseScheduleTest {
                 assertThat(var).isCloseTo(1 - ab, within(0.01));
             }
         }
+    }
+
+    @Test
+    void customSchedulesFromBetasOrAlphaBarsAgree() {
+        double[] betas = NoiseSchedule.cosine(50).betas();
+        NoiseSchedule fromBetas = NoiseSchedule.fromBetas(betas);
+        NoiseSchedule fromAlphaBars =
+                NoiseSchedule.fromAlphaBars("cosine-copy", NoiseSchedule.cosine(50).alphaBars());
+        assertThat(fromBetas.name()).isEqualTo("custom");
+        assertThat(fromAlphaBars.name()).isEqualTo("cosine-copy");
+        for (int t = 0; t < 50; t++) {
+            assertThat(fromBetas.alphaBar(t)).isEqualTo(NoiseSchedule.cosine(50).alphaBar(t));
+            assertThat(fromAlphaBars.beta(t)).isCloseTo(betas[t], within(1e-12));
+            assertThat(fromAlphaBars.posteriorVariance(t))
+                    .isCloseTo(fromBetas.posteriorVariance(t), within(1e-12));
+        }
+        // a linear schedule with other end points is not "linear" in a run folder
+        assertThat(NoiseSchedule.linear(100).name()).isEqualTo("linear");
+        assertThat(NoiseSchedule.linear(100, 1e-4, 0.05).name()).isNotEqualTo("linear");
+    }
+
+    @Test
+    void badTablesAreRefusedWithOneLine() {
+        assertThatThrownBy(() -> NoiseSchedule.fromBetas(0.1, 1.2))
+                .isInstanceOf(GenLabException.class)
+                .hasMessage("NoiseSchedule.fromBetas: β_2 = 1.2 is not in (0, 1).");
+        assertThatThrownBy(() -> NoiseSchedule.fromBetas(0.1, Double.NaN))
+                .hasMessageContaining("β_2 = NaN");
+        assertThatThrownBy(() -> NoiseSchedule.fromBetas())
+                .hasMessageContaining("at least one step");
+        assertThatThrownBy(() -> NoiseSchedule.fromAlphaBars(0.9, 0.95))
+                .isInstanceOf(GenLabException.class)
+                .hasMessage(
+                        "NoiseSchedule.fromAlphaBars: ᾱ must fall strictly from ᾱ_0 = 1 and stay"
+                                + " above 0, but ᾱ_2 = 0.95 after ᾱ_1 = 0.9.");
+        assertThatThrownBy(() -> NoiseSchedule.fromAlphaBars(1.0, 0.5))
+                .hasMessageContaining("ᾱ_1 = 1.0 after ᾱ_0 = 1.0");
+        assertThatThrownBy(() -> NoiseSchedule.fromAlphaBars(0.5, 0.0))
+                .hasMessageContaining("ᾱ_2 = 0.0");
+        assertThatThrownBy(() -> NoiseSchedule.fromBetas("linear", 0.1))
+                .hasMessageContaining("names a built-in schedule")
+                .hasMessageNotContaining("\n");
     }
 }

@@ -10,13 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.genlab.core.checkpoint.Checkpoint;
+import org.genlab.core.data.BatchSource;
+import org.genlab.core.data.SampleSet;
 import org.genlab.core.runtime.Seeds;
 import org.genlab.core.train.LossHistory;
 import org.genlab.core.train.RunFolder;
 import org.genlab.core.train.TrainingLoop;
 import org.genlab.datasets.ImageDataset;
-import org.genlab.diffusion.data.BatchSource;
-import org.genlab.diffusion.data.TensorBatchSource;
 import org.genlab.diffusion.nn.Prediction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +27,7 @@ class MnistRunTest {
     @TempDir Path tmp;
 
     private static TrainingLoop loop(
-            NDManager m, BatchSource.Batch data, RunFolder run, long steps, boolean resume) {
+            NDManager m, SampleSet data, RunFolder run, long steps, boolean resume) {
         Seeds.seed(3);
         ModelSpec spec =
                 new ModelSpec("unet", "cpu", 1, 28, 28, 10, "linear", 1000, Prediction.EPSILON);
@@ -35,9 +35,8 @@ class MnistRunTest {
         DiffusionTrainer task =
                 DiffusionTrainer.builder()
                         .setModel(spec, net)
-                        .setData(new TensorBatchSource(data.data(), data.labels()))
+                        .setData(BatchSource.shuffled(data, 16, 3))
                         .setManager(m)
-                        .optBatchSize(16)
                         .optLearningRate(1e-3f)
                         .optSamples(10, 5, 1, 3f)
                         .build();
@@ -60,12 +59,8 @@ class MnistRunTest {
     void shortConditionalRunLowersTheLossAndResumes() throws Exception {
         ImageDataset mnist = ImageDataset.builder().setName("mnist").optLimit(512).build();
         try (NDManager m = NDManager.newBaseManager()) {
-            int[] all = new int[mnist.size()];
-            for (int i = 0; i < all.length; i++) {
-                all[i] = i;
-            }
-            BatchSource.Batch data =
-                    new BatchSource.Batch(mnist.images(m, all), mnist.labels(m, all));
+            // the whole set on the device: each batch is one gather there
+            SampleSet data = mnist.inMemory(m);
             RunFolder run = RunFolder.create(tmp.resolve("run"), Map.of("test", "mnist"));
             LossHistory h = loop(m, data, run, 12, false).fit();
             java.util.List<Float> mse = h.series("mse");
@@ -75,6 +70,20 @@ class MnistRunTest {
             float late = (mse.get(4) + mse.get(5)) / 2;
             assertThat(late).isLessThan(early);
             assertThat(Checkpoint.inspect(run.checkpointFile()).getStep()).isEqualTo(12);
+            // a built-in network: the run folder holds what rebuilds it
+            ModelSpec back = ModelSpec.fromConfig(run.config());
+            assertThat(back)
+                    .isEqualTo(
+                            new ModelSpec(
+                                    "unet",
+                                    "cpu",
+                                    1,
+                                    28,
+                                    28,
+                                    10,
+                                    "linear",
+                                    1000,
+                                    Prediction.EPSILON));
             LossHistory resumed = loop(m, data, run, 14, true).fit();
             assertThat(Checkpoint.inspect(run.checkpointFile()).getStep()).isEqualTo(14);
             assertThat(resumed.series("mse")).hasSize(7);

@@ -6,9 +6,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import org.genlab.core.chart.Charts;
+import org.genlab.core.data.BatchSource;
 import org.genlab.core.runtime.Seeds;
 import org.genlab.datasets.toy.ToyDataset;
-import org.genlab.diffusion.data.TensorBatchSource;
 import org.genlab.diffusion.nn.Prediction;
 import org.genlab.diffusion.sampler.DdimSampler;
 import org.genlab.diffusion.sampler.Sampler;
@@ -49,9 +50,8 @@ class SwissRollTest {
             DiffusionTrainer trainer =
                     DiffusionTrainer.builder()
                             .setModel(spec, net)
-                            .setData(new TensorBatchSource(trainSet.points(m), null))
+                            .setData(BatchSource.shuffled(trainSet.inMemory(m), 256, 5))
                             .setManager(m)
-                            .optBatchSize(256)
                             .optLearningRate(1e-3f)
                             .optEmaDecay(0.995f)
                             .build();
@@ -70,22 +70,28 @@ class SwissRollTest {
                 }
             }
             assertThat(last).isLessThan(first);
-            float[][][] samples = new float[1][][];
-            trainer.withEmaWeights(
-                    d -> {
-                        Seeds.seed(99);
-                        Sampler s =
-                                DdimSampler.builder()
-                                        .setSchedule(spec.noiseSchedule())
-                                        .optSteps(100)
-                                        .optEta(1f)
-                                        .optClipDenoised(false)
-                                        .build();
-                        NDArray x = s.sample(d, m, new Shape(500, 2), null);
-                        samples[0] = DiffusionTrainer.toPoints(x);
-                    });
+            Sampler s =
+                    DdimSampler.builder()
+                            .setSchedule(trainer.schedule())
+                            .optSteps(100)
+                            .optEta(1f)
+                            .optClipDenoised(false)
+                            .build();
+            float[][] samples =
+                    trainer.ema()
+                            .withWeights(
+                                    () -> {
+                                        Seeds.seed(99);
+                                        NDArray x =
+                                                s.sample(
+                                                        trainer.denoiser(),
+                                                        m,
+                                                        new Shape(500, 2),
+                                                        null);
+                                        return Charts.toPoints(x);
+                                    });
             double real = meanNearest(heldOut, train);
-            double fake = meanNearest(samples[0], train);
+            double fake = meanNearest(samples, train);
             System.out.printf("swiss roll: samples %.4f, held-out %.4f%n", fake, real);
             assertThat(fake).isLessThan(2 * real);
         }

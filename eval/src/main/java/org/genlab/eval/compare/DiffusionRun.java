@@ -54,6 +54,7 @@ final class DiffusionRun implements ModelRun {
     }
 
     static DiffusionRun open(RunFolder folder, Device device) {
+        // a custom denoiser or schedule: one line on sampling it from code (GenLabException)
         ModelSpec spec = ModelSpec.fromConfig(folder.config());
         NDManager m = NDManager.newBaseManager(device);
         try {
@@ -131,12 +132,12 @@ final class DiffusionRun implements ModelRun {
 
     @Override
     public SampleSource qualitySampler() {
-        return SampleSources.ddim(schedule, 50, denoiser, spec);
+        return SampleSources.ddim(schedule, 50, denoiser, spec.sampleShape());
     }
 
     @Override
     public List<SampleSource> speedSamplers() {
-        return SampleSources.diffusionSpeeds(schedule, denoiser, spec);
+        return SampleSources.diffusionSpeeds(schedule, denoiser, spec.sampleShape());
     }
 
     @Override

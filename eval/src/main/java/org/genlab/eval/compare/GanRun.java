@@ -41,7 +41,7 @@ final class GanRun implements ModelRun {
         GanModels models = GanModels.fromConfig(config);
         NDManager m = NDManager.newBaseManager(device);
         try {
-            Generator g = models.generator();
+            Generator g = models.newGenerator();
             g.initialize(m);
             Checkpoint cp =
                     Checkpoint.loadNetwork(folder.checkpointFile(), models.kind(), "G", g, true);

@@ -2,13 +2,13 @@ package org.genlab.eval.compare;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.genlab.diffusion.nn.Denoiser;
 import org.genlab.diffusion.sampler.DdimSampler;
 import org.genlab.diffusion.sampler.DdpmSampler;
 import org.genlab.diffusion.sampler.Sampler;
 import org.genlab.diffusion.schedule.NoiseSchedule;
-import org.genlab.diffusion.train.ModelSpec;
 import org.genlab.gan.sample.GanSampler;
 
 /**
@@ -46,11 +46,11 @@ public final class SampleSources {
      * @param label e.g. {@code DDIM-50}
      * @param sampler DDPM or DDIM
      * @param denoiser the model
-     * @param spec its shape
+     * @param sampleShape the shape of one sample, (C, H, W)
      * @return the source
      */
     public static SampleSource diffusion(
-            String label, Sampler sampler, Denoiser denoiser, ModelSpec spec) {
+            String label, Sampler sampler, Denoiser denoiser, Shape sampleShape) {
         return new SampleSource() {
             @Override
             public String label() {
@@ -59,7 +59,8 @@ public final class SampleSources {
 
             @Override
             public NDArray sample(NDManager m, int n) {
-                return sampler.sample(denoiser, m, spec.batchShape(n), null).clip(-1, 1);
+                return sampler.sample(denoiser, m, new Shape(n).addAll(sampleShape), null)
+                        .clip(-1, 1);
             }
         };
     }
@@ -69,15 +70,15 @@ public final class SampleSources {
      *
      * @param schedule the schedule
      * @param denoiser the model
-     * @param spec its shape
+     * @param sampleShape the shape of one sample, (C, H, W)
      * @return the source, labelled {@code DDPM-T}
      */
-    public static SampleSource ddpm(NoiseSchedule schedule, Denoiser denoiser, ModelSpec spec) {
+    public static SampleSource ddpm(NoiseSchedule schedule, Denoiser denoiser, Shape sampleShape) {
         return diffusion(
                 "DDPM-" + schedule.steps(),
                 DdpmSampler.builder().setSchedule(schedule).build(),
                 denoiser,
-                spec);
+                sampleShape);
     }
 
     /**
@@ -86,16 +87,16 @@ public final class SampleSources {
      * @param schedule the schedule
      * @param steps the DDIM steps
      * @param denoiser the model
-     * @param spec its shape
+     * @param sampleShape the shape of one sample, (C, H, W)
      * @return the source, labelled {@code DDIM-steps}
      */
     public static SampleSource ddim(
-            NoiseSchedule schedule, int steps, Denoiser denoiser, ModelSpec spec) {
+            NoiseSchedule schedule, int steps, Denoiser denoiser, Shape sampleShape) {
         return diffusion(
                 "DDIM-" + steps,
                 DdimSampler.builder().setSchedule(schedule).optSteps(steps).optEta(0f).build(),
                 denoiser,
-                spec);
+                sampleShape);
     }
 
     /**
@@ -103,14 +104,14 @@ public final class SampleSources {
      *
      * @param schedule the schedule
      * @param denoiser the model
-     * @param spec its shape
+     * @param sampleShape the shape of one sample, (C, H, W)
      * @return the sources
      */
     public static List<SampleSource> diffusionSpeeds(
-            NoiseSchedule schedule, Denoiser denoiser, ModelSpec spec) {
+            NoiseSchedule schedule, Denoiser denoiser, Shape sampleShape) {
         return List.of(
-                ddpm(schedule, denoiser, spec),
-                ddim(schedule, 50, denoiser, spec),
-                ddim(schedule, 10, denoiser, spec));
+                ddpm(schedule, denoiser, sampleShape),
+                ddim(schedule, 50, denoiser, sampleShape),
+                ddim(schedule, 10, denoiser, sampleShape));
     }
 }

@@ -8,9 +8,9 @@ import org.genlab.core.nn.Scalars;
 
 /**
  * The adversarial objective: what D minimises given its logits on real samples r = D(x) and on
- * generated samples f = D(G(z)), and what G minimises given f. All losses work on logits (never on
- * sigmoid outputs), using softplus(a) = log(1 + eᵃ), so −log σ(a) = softplus(−a) and −log(1 − σ(a))
- * = softplus(a).
+ * generated samples f = D(G(z)), and what G minimises given f (and, for a relativistic loss, r).
+ * All losses work on logits (never on sigmoid outputs), using softplus(a) = log(1 + eᵃ), so −log
+ * σ(a) = softplus(−a) and −log(1 − σ(a)) = softplus(a).
  *
  * <table>
  *   <caption>The losses</caption>
@@ -25,14 +25,34 @@ import org.genlab.core.nn.Scalars;
  *       2017 (LSGAN)</td></tr>
  *   <tr><td>{@link #wganGp(float)}</td><td>f − r + λ·GP</td><td>−f</td><td>Arjovsky et al. 2017;
  *       Gulrajani et al. 2017</td></tr>
+ *   <tr><td>{@link #relativistic()}</td><td>softplus(−(r − f̄)) + softplus(f − r̄)</td>
+ *       <td>softplus(−(f − r̄)) + softplus(r − f̄)</td><td>Jolicoeur-Martineau 2019
+ *       (RaGAN)</td></tr>
  * </table>
  *
- * Each term is averaged over the batch.
+ * Each term is averaged over the batch; r̄ and f̄ are the batch means of r and f.
  *
  * <pre>{@code
  * GanLoss loss = GanLoss.hinge();
  * NDArray lossD = loss.discriminatorLoss(realLogits, fakeLogits);
- * NDArray lossG = loss.generatorLoss(fakeLogits);
+ * NDArray lossG = loss.generatorLoss(null, fakeLogits);   // real logits only if generatorUsesReal()
+ * }</pre>
+ *
+ * <p>Write your own by subclassing, e.g. the relativistic standard GAN (RSGAN) of
+ * Jolicoeur-Martineau, where D judges whether a real sample is more realistic than a generated one:
+ *
+ * <pre>{@code
+ * GanLoss rsgan = new GanLoss("rsgan") {
+ *     public NDArray discriminatorLoss(NDArray real, NDArray fake) {
+ *         return Activation.softPlus(fake.sub(real)).mean();       // −log σ(r − f)
+ *     }
+ *     public NDArray generatorLoss(NDArray real, NDArray fake) {
+ *         return Activation.softPlus(real.sub(fake)).mean();       // −log σ(f − r)
+ *     }
+ *     public boolean generatorUsesReal() {
+ *         return true;                                             // G's loss needs r
+ *     }
+ * };
  * }</pre>
  */
 public abstract class GanLoss {
@@ -60,10 +80,23 @@ public abstract class GanLoss {
     /**
      * Returns G's loss.
      *
+     * @param real D's logits on the real batch, (N, 1), gradient stopped (G's parameters do not
+     *     reach them) — or null unless {@link #generatorUsesReal()} returns true
      * @param fake D's logits on generated samples, (N, 1)
      * @return a scalar
      */
-    public abstract NDArray generatorLoss(NDArray fake);
+    public abstract NDArray generatorLoss(NDArray real, NDArray fake);
+
+    /**
+     * Tells whether {@link #generatorLoss} needs D's logits on real samples. Only then does the G
+     * step run D on the real batch once more (a relativistic loss), so the usual losses cost no
+     * extra forward pass.
+     *
+     * @return false by default; true for relativistic losses
+     */
+    public boolean generatorUsesReal() {
+        return false;
+    }
 
     /**
      * Returns the weight λ of the gradient penalty ({@link GradientPenalty}) added to D's loss.
@@ -111,7 +144,7 @@ public abstract class GanLoss {
             }
 
             @Override
-            public NDArray generatorLoss(NDArray fake) {
+            public NDArray generatorLoss(NDArray real, NDArray fake) {
                 return Activation.softPlus(fake).mean().neg();
             }
         };
@@ -130,7 +163,7 @@ public abstract class GanLoss {
             }
 
             @Override
-            public NDArray generatorLoss(NDArray fake) {
+            public NDArray generatorLoss(NDArray real, NDArray fake) {
                 return Activation.softPlus(fake.neg()).mean();
             }
         };
@@ -151,7 +184,7 @@ public abstract class GanLoss {
             }
 
             @Override
-            public NDArray generatorLoss(NDArray fake) {
+            public NDArray generatorLoss(NDArray real, NDArray fake) {
                 return fake.mean().neg();
             }
         };
@@ -170,7 +203,7 @@ public abstract class GanLoss {
             }
 
             @Override
-            public NDArray generatorLoss(NDArray fake) {
+            public NDArray generatorLoss(NDArray real, NDArray fake) {
                 return Scalars.mul(fake.sub(1).square().mean(), 0.5f);
             }
         };
@@ -194,7 +227,7 @@ public abstract class GanLoss {
             }
 
             @Override
-            public NDArray generatorLoss(NDArray fake) {
+            public NDArray generatorLoss(NDArray real, NDArray fake) {
                 return fake.mean().neg();
             }
 
@@ -211,9 +244,44 @@ public abstract class GanLoss {
     }
 
     /**
+     * The relativistic average loss (RaGAN; Jolicoeur-Martineau, "The relativistic discriminator: a
+     * key element missing from standard GAN", ICLR 2019). D estimates how much more realistic a
+     * real sample is than the average generated one, D̃(x) = σ(C(x) − E[C(x̃)]), and vice versa
+     * D̃(x̃) = σ(C(x̃) − E[C(x)]):
+     *
+     * <pre>
+     *   L_D = −E[log D̃(x)] − E[log(1 − D̃(x̃))]   = softplus(−(r − f̄)) + softplus(f − r̄)
+     *   L_G = −E[log D̃(x̃)] − E[log(1 − D̃(x))]   = softplus(−(f − r̄)) + softplus(r − f̄)
+     * </pre>
+     *
+     * G's loss sees the real logits too ({@link #generatorUsesReal()}): G also learns by making
+     * real data look less real than its samples.
+     *
+     * @return the loss
+     */
+    public static GanLoss relativistic() {
+        return new GanLoss("ragan") {
+            @Override
+            public NDArray discriminatorLoss(NDArray real, NDArray fake) {
+                return relativisticBce(real, fake);
+            }
+
+            @Override
+            public NDArray generatorLoss(NDArray real, NDArray fake) {
+                return relativisticBce(fake, real);
+            }
+
+            @Override
+            public boolean generatorUsesReal() {
+                return true;
+            }
+        };
+    }
+
+    /**
      * Returns a loss by its command-line name.
      *
-     * @param name minimax, nonsat, hinge, lsgan or wgan-gp
+     * @param name minimax, nonsat, hinge, lsgan, wgan-gp or ragan
      * @return the loss (wgan-gp with λ = 10)
      * @throws GenLabException for an unknown name
      */
@@ -232,12 +300,22 @@ public abstract class GanLoss {
             case "wgan-gp":
             case "wgangp":
                 return wganGp(10f);
+            case "ragan":
+            case "relativistic":
+                return relativistic();
             default:
                 throw new GenLabException(
                         "Unknown GAN loss '"
                                 + name
-                                + "'. Choose one of: minimax, nonsat, hinge, lsgan, wgan-gp.");
+                                + "'. Choose one of: minimax, nonsat, hinge, lsgan, wgan-gp, ragan.");
         }
+    }
+
+    /** softplus(−(a − b̄)) + softplus(b − ā), averaged: RaGAN's loss for the side a. */
+    private static NDArray relativisticBce(NDArray a, NDArray b) {
+        return Activation.softPlus(a.sub(b.mean()).neg())
+                .mean()
+                .add(Activation.softPlus(b.sub(a.mean())).mean());
     }
 
     /** −log σ(r) − log(1 − σ(f)), averaged: the binary cross-entropy of D on logits. */

@@ -7,7 +7,6 @@ import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
-import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import org.genlab.core.GenLabException;
 
@@ -16,23 +15,27 @@ import org.genlab.core.GenLabException;
  * resolution, LeakyReLU with slope 0.2, no pooling, and a linear logit at the end.
  *
  * <pre>
- *   x (C, H, W) → [conv 4×4 stride 2 → LeakyReLU 0.2] × k → flatten = φ(x) → Linear → logit
+ *   x (C, H, W) → conv 4×4 stride 2 → LeakyReLU 0.2                       (w, H/2, W/2)
+ *     → [conv 4×4 stride 2 → (BN) → LeakyReLU 0.2] × (k − 1)             (2w, 4w, …)
+ *     → flatten = φ(x) → Linear → logit
  * </pre>
  *
- * Channels double at each halving (w, 2w, 4w). Unlike the paper, there is no BatchNorm in D: it
- * would couple the samples of a batch and break the per-sample gradient penalty of WGAN-GP;
- * spectral normalisation ({@link #isSpectralNorm()}) is the modern way to keep D in check.
+ * Channels double at each halving (w, 2w, 4w). Batch norm after every convolution but the first, as
+ * in the paper, is switched by {@link Builder#optBatchNorm}: off in this builder by default, but on
+ * in {@link org.genlab.gan.GanModels} and {@code genlab train gan} unless D is spectrally
+ * normalised or trained with a gradient penalty. It must stay off for WGAN-GP, whose penalty is per
+ * sample while batch norm couples the samples of a batch; spectral normalisation ({@link
+ * Builder#optSpectralNorm}) is the modern way to keep D in check. Its builder makes a {@link
+ * Discriminator} with this body.
  *
  * <pre>{@code
- * DcganDiscriminator d = DcganDiscriminator.builder().setImageShape(1, 28, 28)
+ * Discriminator d = DcganDiscriminator.builder().setImageShape(1, 28, 28)
  *     .optNumClasses(10).optSpectralNorm(true).build();
  * }</pre>
  */
-public final class DcganDiscriminator extends Discriminator {
+public final class DcganDiscriminator {
 
-    private DcganDiscriminator(Builder b) {
-        super(new Shape(b.channels, b.size, b.size), b.numClasses, b.spectralNorm, body(b));
-    }
+    private DcganDiscriminator() {}
 
     private static SequentialBlock body(Builder b) {
         int k = DcganGenerator.doublings(b.size);
@@ -73,12 +76,7 @@ public final class DcganDiscriminator extends Discriminator {
         return new Builder();
     }
 
-    @Override
-    protected Initializer weightInitializer() {
-        return new NormalInitializer(0.02f);
-    }
-
-    /** Builds a {@link DcganDiscriminator}. */
+    /** Builds the DCGAN discriminator. */
     public static final class Builder {
         private int channels;
         private int size;
@@ -154,11 +152,11 @@ public final class DcganDiscriminator extends Discriminator {
         }
 
         /**
-         * Builds the discriminator (uninitialised).
+         * Builds the discriminator (uninitialised), with weights drawn from N(0, 0.02).
          *
          * @return the discriminator
          */
-        public DcganDiscriminator build() {
+        public Discriminator build() {
             if (size < 8
                     || DcganGenerator.doublings(size) < 1
                     || (channels != 1 && channels != 3)) {
@@ -174,7 +172,13 @@ public final class DcganDiscriminator extends Discriminator {
             if (width < 1 || numClasses < 0) {
                 throw new GenLabException("width must be >= 1 and numClasses >= 0.");
             }
-            return new DcganDiscriminator(this);
+            return Discriminator.builder()
+                    .setBody(body(this))
+                    .setSampleShape(new Shape(channels, size, size))
+                    .optNumClasses(numClasses)
+                    .optSpectralNorm(spectralNorm)
+                    .optInitializer(new NormalInitializer(0.02f))
+                    .build();
         }
     }
 }

@@ -6,7 +6,6 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
-import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import org.genlab.core.GenLabException;
 import org.genlab.core.nn.Upsample;
@@ -20,7 +19,7 @@ import org.genlab.core.nn.Upsample;
  * the resolution by nearest-neighbour upsampling and then convolves: the
  * <em>resize-convolution</em> of Odena, Dumoulin &amp; Olah ("Deconvolution and Checkerboard
  * Artifacts", Distill 2016). It avoids checkerboard artifacts, and DJL's PyTorch engine has no
- * transposed convolution.
+ * transposed convolution. Its builder makes a {@link Generator} with this body.
  *
  * <pre>
  *   z → Linear → BN → ReLU → reshape (4w, s, s)          s = 7 for 28×28, 4 for 32×32
@@ -29,22 +28,12 @@ import org.genlab.core.nn.Upsample;
  * </pre>
  *
  * <pre>{@code
- * DcganGenerator g = DcganGenerator.builder().setImageShape(1, 28, 28).optWidth(64).build();
+ * Generator g = DcganGenerator.builder().setImageShape(1, 28, 28).optWidth(64).build();
  * }</pre>
  */
-public final class DcganGenerator extends Generator {
+public final class DcganGenerator {
 
-    private final Builder builder;
-
-    private DcganGenerator(Builder b) {
-        super(
-                b.latentDim,
-                b.numClasses,
-                b.embedDim,
-                new Shape(b.channels, b.size, b.size),
-                body(b));
-        this.builder = b;
-    }
+    private DcganGenerator() {}
 
     /**
      * Returns how many times a DCGAN doubles (G) or halves (D) the resolution for an image side:
@@ -109,17 +98,7 @@ public final class DcganGenerator extends Generator {
         return new Builder();
     }
 
-    @Override
-    public Generator newInstance() {
-        return new DcganGenerator(builder);
-    }
-
-    @Override
-    protected Initializer weightInitializer() {
-        return new NormalInitializer(0.02f);
-    }
-
-    /** Builds a {@link DcganGenerator}. */
+    /** Builds the DCGAN generator. */
     public static final class Builder {
         private int channels;
         private int size;
@@ -193,11 +172,11 @@ public final class DcganGenerator extends Generator {
         }
 
         /**
-         * Builds the generator (uninitialised).
+         * Builds the generator (uninitialised), with weights drawn from N(0, 0.02).
          *
          * @return the generator
          */
-        public DcganGenerator build() {
+        public Generator build() {
             if (size < 8 || doublings(size) < 1 || (channels != 1 && channels != 3)) {
                 throw new GenLabException(
                         "DCGAN needs 1 or 3 channels and a side divisible by 2 with a quotient of"
@@ -212,7 +191,14 @@ public final class DcganGenerator extends Generator {
             if (latentDim < 1 || width < 1 || numClasses < 0) {
                 throw new GenLabException("latentDim and width must be >= 1, numClasses >= 0.");
             }
-            return new DcganGenerator(this);
+            return Generator.builder()
+                    .setBody(body(this))
+                    .setLatentDim(latentDim)
+                    .setSampleShape(new Shape(channels, size, size))
+                    .optNumClasses(numClasses)
+                    .optEmbedDim(embedDim)
+                    .optInitializer(new NormalInitializer(0.02f))
+                    .build();
         }
     }
 }

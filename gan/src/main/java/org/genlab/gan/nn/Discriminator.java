@@ -12,27 +12,42 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import org.genlab.core.GenLabException;
 
 /**
  * A GAN discriminator (or WGAN critic) D: a sample in, one real-valued logit out. D never applies a
  * sigmoid: the losses work on logits, which is numerically stable.
  *
- * <p>A feature network φ (the body, given by {@link MlpDiscriminator} or {@link
- * DcganDiscriminator}) is followed by a linear head ψ. A conditional discriminator is a
- * <em>projection discriminator</em> (Miyato &amp; Koyama, "cGANs with Projection Discriminator",
- * ICLR 2018): the class enters through an inner product with a learned class embedding,
+ * <p>A feature network φ (the <em>body</em>: any DJL {@link Block} from (N, sampleShape...) to (N,
+ * F)) is followed by a linear head ψ. A conditional discriminator is a <em>projection
+ * discriminator</em> (Miyato &amp; Koyama, "cGANs with Projection Discriminator", ICLR 2018): the
+ * class enters through an inner product with a learned class embedding,
  *
  * <pre>
  *   D(x, y) = ψ(φ(x)) + e(y)ᵀ φ(x)
  * </pre>
  *
- * <p>With spectral normalisation on (Miyato et al. 2018) every layer of φ and ψ divides its weight
- * by its largest singular value ({@link SnConv2d}, {@link SnLinear}).
+ * <p>GenLab's own bodies come from {@link MlpDiscriminator} and {@link DcganDiscriminator}; yours
+ * is any block that ends in (N, F) features:
+ *
+ * <pre>{@code
+ * SequentialBlock features = new SequentialBlock()
+ *     .add(Blocks.batchFlattenBlock())
+ *     .add(Linear.builder().setUnits(256).build())
+ *     .add(x -> Activation.leakyRelu(x, 0.2f));
+ * Discriminator d = Discriminator.builder().setBody(features)
+ *     .setSampleShape(new Shape(1, 28, 28)).optNumClasses(10).build();
+ * }</pre>
+ *
+ * <p>With spectral normalisation (Miyato et al. 2018) every layer divides its weight by its largest
+ * singular value: the body uses {@link SnConv2d} / {@link SnLinear}, and {@link
+ * Builder#optSpectralNorm} does the same for the head.
  *
  * <p>Inputs: {@code NDList(x)} with x of shape (N, sampleShape...), plus labels (N) when
- * conditional. Output: logits (N, 1).
+ * conditional. Output: logits (N, 1). The parameters are named {@code 01body_…}, {@code 02head_…}
+ * and {@code projection} (the names checkpoints use).
  */
-public abstract class Discriminator extends AbstractBlock {
+public final class Discriminator extends AbstractBlock {
 
     private final int numClasses;
     private final Shape sampleShape;
@@ -40,20 +55,14 @@ public abstract class Discriminator extends AbstractBlock {
     private final Block body;
     private final Block head;
     private final Parameter embedding;
+    private final Initializer initializer;
 
-    /**
-     * Wires a feature body, a linear head and the optional projection.
-     *
-     * @param sampleShape the shape of one input sample
-     * @param numClasses the number of classes, 0 for unconditional
-     * @param spectralNorm whether the head is spectrally normalised (the body builds its own)
-     * @param body the feature network mapping (N, sampleShape...) to (N, F)
-     */
-    protected Discriminator(Shape sampleShape, int numClasses, boolean spectralNorm, Block body) {
-        this.sampleShape = sampleShape;
-        this.numClasses = numClasses;
-        this.spectralNorm = spectralNorm;
-        this.body = addChildBlock("body", body);
+    private Discriminator(Builder b) {
+        this.sampleShape = b.sampleShape;
+        this.numClasses = b.numClasses;
+        this.spectralNorm = b.spectralNorm;
+        this.initializer = b.initializer;
+        this.body = addChildBlock("body", b.body);
         this.head =
                 addChildBlock(
                         "head",
@@ -66,6 +75,15 @@ public abstract class Discriminator extends AbstractBlock {
                                         .setType(Parameter.Type.WEIGHT)
                                         .build())
                         : null;
+    }
+
+    /**
+     * Creates a builder.
+     *
+     * @return a builder: unconditional, plain linear head, DJL's default initializers
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -87,7 +105,7 @@ public abstract class Discriminator extends AbstractBlock {
     }
 
     /**
-     * Tells whether the layers are spectrally normalised.
+     * Tells whether the head is spectrally normalised.
      *
      * @return true with spectral normalisation
      */
@@ -105,19 +123,23 @@ public abstract class Discriminator extends AbstractBlock {
     }
 
     /**
-     * Returns the initializer for weights.
+     * Returns the body, the feature network φ.
      *
-     * @return the weight initializer
+     * @return the body
      */
-    protected abstract Initializer weightInitializer();
+    public Block body() {
+        return body;
+    }
 
     /**
-     * Initialises the parameters with this discriminator's weight initializer.
+     * Initialises the parameters, with the builder's weight initializer if one was set.
      *
      * @param manager where the parameters live
      */
     public void initialize(NDManager manager) {
-        setInitializer(weightInitializer(), Parameter.Type.WEIGHT);
+        if (initializer != null) {
+            setInitializer(initializer, Parameter.Type.WEIGHT);
+        }
         initialize(manager, DataType.FLOAT32, inputShapes(2));
     }
 
@@ -153,8 +175,8 @@ public abstract class Discriminator extends AbstractBlock {
         NDArray features = body.forward(ps, new NDList(x), training).singletonOrThrow();
         NDArray out = head.forward(ps, new NDList(features), training).singletonOrThrow();
         if (isConditional()) {
-            if (inputs.size() < 2) {
-                throw new org.genlab.core.GenLabException(
+            if (inputs.size() < 2 || inputs.get(1) == null) {
+                throw new GenLabException(
                         "This discriminator is conditional: pass class labels with x.");
             }
             NDArray table = ps.getValue(embedding, x.getDevice(), training);
@@ -170,18 +192,130 @@ public abstract class Discriminator extends AbstractBlock {
     }
 
     @Override
+    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
+        if (isConditional() && !body.isInitialized() && features(inputShapes[0]) == null) {
+            // a body that knows its output shape only once initialised (a LazyBlock): the
+            // projection's shape depends on it
+            body.initialize(manager, dataType, inputShapes[0]);
+        }
+        super.initialize(manager, dataType, inputShapes);
+    }
+
+    @Override
     protected void initializeChildBlocks(
             NDManager manager, DataType dataType, Shape... inputShapes) {
-        body.initialize(manager, dataType, inputShapes[0]);
-        Shape features = body.getOutputShapes(new Shape[] {inputShapes[0]})[0];
-        head.initialize(manager, dataType, features);
+        if (!body.isInitialized()) {
+            body.initialize(manager, dataType, inputShapes[0]);
+        }
+        head.initialize(manager, dataType, requireFeatures(inputShapes[0]));
     }
 
     @Override
     protected void prepare(Shape[] inputShapes) {
         if (embedding != null) {
-            Shape features = body.getOutputShapes(new Shape[] {inputShapes[0]})[0];
-            embedding.setShape(new Shape(numClasses, features.get(1)));
+            embedding.setShape(new Shape(numClasses, requireFeatures(inputShapes[0]).get(1)));
+        }
+    }
+
+    /** The body's output shape, or null if the body cannot tell it yet. */
+    private Shape features(Shape x) {
+        try {
+            return body.getOutputShapes(new Shape[] {x})[0];
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private Shape requireFeatures(Shape x) {
+        Shape f = body.getOutputShapes(new Shape[] {x})[0];
+        if (f.dimension() != 2) {
+            throw new GenLabException(
+                    "The discriminator's body must output features of shape (N, F), but it turns "
+                            + x
+                            + " into "
+                            + f
+                            + ": end it with ai.djl.nn.Blocks.batchFlattenBlock().");
+        }
+        return f;
+    }
+
+    /** Builds a {@link Discriminator}. */
+    public static final class Builder {
+        private Block body;
+        private Shape sampleShape;
+        private int numClasses;
+        private boolean spectralNorm;
+        private Initializer initializer;
+
+        Builder() {}
+
+        /**
+         * Sets the body, the feature network φ from (N, sampleShape...) to (N, F).
+         *
+         * @param body any DJL block, uninitialised
+         * @return this builder
+         */
+        public Builder setBody(Block body) {
+            this.body = body;
+            return this;
+        }
+
+        /**
+         * Sets the shape of one input sample.
+         *
+         * @param shape e.g. (1, 28, 28) or (2)
+         * @return this builder
+         */
+        public Builder setSampleShape(Shape shape) {
+            this.sampleShape = shape;
+            return this;
+        }
+
+        /**
+         * Makes the discriminator a projection discriminator.
+         *
+         * @param numClasses the number of classes (default 0: unconditional)
+         * @return this builder
+         */
+        public Builder optNumClasses(int numClasses) {
+            this.numClasses = numClasses;
+            return this;
+        }
+
+        /**
+         * Spectrally normalises the linear head ({@link SnLinear}); the body normalises its own
+         * layers.
+         *
+         * @param spectralNorm true to normalise the head (default false)
+         * @return this builder
+         */
+        public Builder optSpectralNorm(boolean spectralNorm) {
+            this.spectralNorm = spectralNorm;
+            return this;
+        }
+
+        /**
+         * Sets the initializer of every weight (head and projection included).
+         *
+         * @param initializer the initializer (default: each layer's own DJL default)
+         * @return this builder
+         */
+        public Builder optInitializer(Initializer initializer) {
+            this.initializer = initializer;
+            return this;
+        }
+
+        /**
+         * Builds the discriminator (uninitialised).
+         *
+         * @return the discriminator
+         */
+        public Discriminator build() {
+            if (body == null || sampleShape == null || numClasses < 0) {
+                throw new GenLabException(
+                        "A discriminator needs a body, a sample shape and numClasses >= 0.");
+            }
+            return new Discriminator(this);
         }
     }
 }

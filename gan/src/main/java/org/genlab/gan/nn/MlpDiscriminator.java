@@ -5,24 +5,22 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
-import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.XavierInitializer;
 import org.genlab.core.GenLabException;
 
 /**
  * The fully connected discriminator of the original GAN (Goodfellow et al. 2014), with LeakyReLU
  * 0.2: x → flatten → [Linear → LeakyReLU] × layers = φ(x), then the logit ψ(φ(x)) (see {@link
- * Discriminator} for the projection term of a conditional model).
+ * Discriminator} for the projection term of a conditional model). Its builder makes a {@link
+ * Discriminator} with this body.
  *
  * <pre>{@code
- * MlpDiscriminator d = MlpDiscriminator.builder().setSampleShape(new Shape(2)).build();
+ * Discriminator d = MlpDiscriminator.builder().setSampleShape(new Shape(2)).build();
  * }</pre>
  */
-public final class MlpDiscriminator extends Discriminator {
+public final class MlpDiscriminator {
 
-    private MlpDiscriminator(Builder b) {
-        super(b.sampleShape, b.numClasses, b.spectralNorm, body(b));
-    }
+    private MlpDiscriminator() {}
 
     private static SequentialBlock body(Builder b) {
         SequentialBlock s = new SequentialBlock();
@@ -46,12 +44,7 @@ public final class MlpDiscriminator extends Discriminator {
         return new Builder();
     }
 
-    @Override
-    protected Initializer weightInitializer() {
-        return new XavierInitializer();
-    }
-
-    /** Builds an {@link MlpDiscriminator}. */
+    /** Builds the MLP discriminator. */
     public static final class Builder {
         private Shape sampleShape;
         private int width = 128;
@@ -117,17 +110,23 @@ public final class MlpDiscriminator extends Discriminator {
         }
 
         /**
-         * Builds the discriminator (uninitialised).
+         * Builds the discriminator (uninitialised), with Xavier-initialised weights.
          *
          * @return the discriminator
          */
-        public MlpDiscriminator build() {
+        public Discriminator build() {
             if (sampleShape == null || width < 1 || layers < 1 || numClasses < 0) {
                 throw new GenLabException(
                         "MlpDiscriminator needs a sample shape, width >= 1, layers >= 1,"
                                 + " numClasses >= 0.");
             }
-            return new MlpDiscriminator(this);
+            return Discriminator.builder()
+                    .setBody(body(this))
+                    .setSampleShape(sampleShape)
+                    .optNumClasses(numClasses)
+                    .optSpectralNorm(spectralNorm)
+                    .optInitializer(new XavierInitializer())
+                    .build();
         }
     }
 }

@@ -4,30 +4,25 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
-import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.XavierInitializer;
 import org.genlab.core.GenLabException;
 
 /**
  * The fully connected generator of the original GAN (Goodfellow et al., "Generative Adversarial
- * Nets", NeurIPS 2014): z → [Linear → ReLU] × layers → Linear → (tanh) → reshape.
+ * Nets", NeurIPS 2014): z → [Linear → ReLU] × layers → Linear → (tanh) → reshape. Its builder makes
+ * a {@link Generator} with this body.
  *
  * <pre>{@code
- * MlpGenerator g = MlpGenerator.builder().setSampleShape(new Shape(2)).optLatentDim(8).build();
- * MlpGenerator mnist = MlpGenerator.builder().setSampleShape(new Shape(1, 28, 28))
+ * Generator g = MlpGenerator.builder().setSampleShape(new Shape(2)).optLatentDim(8).build();
+ * Generator mnist = MlpGenerator.builder().setSampleShape(new Shape(1, 28, 28))
  *     .optWidth(256).optTanh(true).build();
  * }</pre>
  *
  * Use tanh for images (pixels in [-1, 1]) and a linear output for 2D toys.
  */
-public final class MlpGenerator extends Generator {
+public final class MlpGenerator {
 
-    private final Builder builder;
-
-    private MlpGenerator(Builder b) {
-        super(b.latentDim, b.numClasses, b.embedDim, b.sampleShape, body(b));
-        this.builder = b;
-    }
+    private MlpGenerator() {}
 
     private static SequentialBlock body(Builder b) {
         SequentialBlock s = new SequentialBlock();
@@ -55,17 +50,7 @@ public final class MlpGenerator extends Generator {
         return new Builder();
     }
 
-    @Override
-    public Generator newInstance() {
-        return new MlpGenerator(builder);
-    }
-
-    @Override
-    protected Initializer weightInitializer() {
-        return new XavierInitializer();
-    }
-
-    /** Builds an {@link MlpGenerator}. */
+    /** Builds the MLP generator. */
     public static final class Builder {
         private Shape sampleShape;
         private int latentDim = 64;
@@ -156,11 +141,11 @@ public final class MlpGenerator extends Generator {
 
         /**
          * Builds the generator (uninitialised: call {@link Generator#initialize(
-         * ai.djl.ndarray.NDManager)}).
+         * ai.djl.ndarray.NDManager)}), with Xavier-initialised weights.
          *
          * @return the generator
          */
-        public MlpGenerator build() {
+        public Generator build() {
             if (sampleShape == null || latentDim < 1 || width < 1 || layers < 1) {
                 throw new GenLabException(
                         "MlpGenerator needs a sample shape, latentDim >= 1, width >= 1, layers >="
@@ -169,7 +154,14 @@ public final class MlpGenerator extends Generator {
             if (numClasses < 0 || (numClasses > 0 && embedDim < 1)) {
                 throw new GenLabException("numClasses must be >= 0 and embedDim >= 1.");
             }
-            return new MlpGenerator(this);
+            return Generator.builder()
+                    .setBody(body(this))
+                    .setLatentDim(latentDim)
+                    .setSampleShape(sampleShape)
+                    .optNumClasses(numClasses)
+                    .optEmbedDim(embedDim)
+                    .optInitializer(new XavierInitializer())
+                    .build();
         }
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -36,6 +37,8 @@ import org.jfree.chart.plot.XYPlot;
  * GanSampler s = GanSampler.builder().setGenerator(g).optModelName("dcgan").optSeed(42).build();
  * NDArray images = s.sample(manager, 64, null, 0.7f);      // truncation τ = 0.7
  * s.writeGrid(images, 8, null, Path.of("samples.png"), "dcgan");
+ * // during training, from the EMA weights:
+ * NDArray ema = gan.withSamplingWeights(() -> s.sample(manager, 64, null, 0f));
  * }</pre>
  */
 public final class GanSampler {
@@ -294,7 +297,7 @@ public final class GanSampler {
             ParameterStore ps,
             Path file,
             String what) {
-        float[][] gen = toPoints(samples);
+        float[][] gen = Charts.toPoints(samples);
         Map<String, float[][]> series = new LinkedHashMap<>();
         if (real != null) {
             series.put("real", real);
@@ -324,8 +327,7 @@ public final class GanSampler {
         }
         try (NDManager sub = m.newSubManager()) {
             NDArray pts = sub.create(xy, new ai.djl.ndarray.types.Shape(res * res, 2));
-            float[] p =
-                    d.logits(ps, pts, null, false).getNDArrayInternal().sigmoid().toFloatArray();
+            float[] p = Activation.sigmoid(d.logits(ps, pts, null, false)).toFloatArray();
             BufferedImage img = new BufferedImage(res, res, BufferedImage.TYPE_INT_RGB);
             for (int r = 0; r < res; r++) {
                 for (int c = 0; c < res; c++) {
@@ -360,21 +362,6 @@ public final class GanSampler {
         }
         float pad = 0.1f * (hi - lo) + 1e-3f;
         return new float[] {lo - pad, hi + pad, lo - pad, hi + pad};
-    }
-
-    /**
-     * Copies (N, 2) points to the host.
-     *
-     * @param points (N, 2)
-     * @return the points, each {x, y}
-     */
-    public static float[][] toPoints(NDArray points) {
-        float[] v = points.toType(DataType.FLOAT32, false).toFloatArray();
-        float[][] out = new float[v.length / 2][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = new float[] {v[2 * i], v[2 * i + 1]};
-        }
-        return out;
     }
 
     /**

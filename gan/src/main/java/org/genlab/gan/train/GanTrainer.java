@@ -1,77 +1,67 @@
 package org.genlab.gan.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.genlab.core.GenLabException;
 import org.genlab.core.checkpoint.TrainState;
+import org.genlab.core.data.BatchSource;
+import org.genlab.core.data.SampleSet;
 import org.genlab.core.ema.Ema;
-import org.genlab.core.nn.Gradients;
-import org.genlab.core.nn.Scalars;
 import org.genlab.core.optim.Adam;
 import org.genlab.core.runtime.Seeds;
 import org.genlab.core.train.Losses;
 import org.genlab.core.train.TrainingTask;
+import org.genlab.gan.GanModels;
 import org.genlab.gan.loss.GanLoss;
-import org.genlab.gan.loss.GradientPenalty;
 import org.genlab.gan.nn.Discriminator;
 import org.genlab.gan.nn.Generator;
 import org.genlab.gan.sample.GanSampler;
 
 /**
- * Trains a GAN (Goodfellow et al. 2014, Algorithm 1): each step makes {@code n_critic} updates of D
- * and then one update of G.
- *
- * <pre>
- *   D step:  x ~ data, z ~ N(0, I), x̃ = G(z) (gradient stopped)
- *            θ_D ← Adam(∇ L_D(D(x), D(x̃)) [+ λ·GP])
- *   G step:  z ~ N(0, I)
- *            θ_G ← Adam(∇ L_G(D(G(z))));   θ̄_G ← EMA(θ_G)
- * </pre>
- *
- * <p>Only one gradient collector is open at a time, and each starts by zeroing every gradient: the
- * G step's backward also fills D's gradients, which would otherwise leak into the next D step. Adam
- * uses β₁ = 0.5 (Radford et al. 2016). A conditional model feeds the real batch's labels to both
- * networks. Each step logs {@code D} and {@code G} (the losses), {@code D(x)} and {@code D(G(z))}
- * (mean σ(logit) on real and generated samples), {@code D acc} (how often D is right) and, for
- * WGAN-GP, {@code GP}.
+ * Trains a GAN: the run plumbing around {@link GanUpdate}, which is the algorithm (read that
+ * first). The trainer seeds and initialises the networks, keeps an exponential moving average of G
+ * (θ̄_G, {@link Ema}), names what the checkpoint saves (networks {@code G} and {@code D}, their
+ * Adam states, G's EMA), draws progress samples, and describes the run for its {@code
+ * config.properties}. Adam uses β₁ = 0.5 (Radford et al. 2016).
  *
  * <p>{@link #writeSamples} draws the same fixed noise batch every time (one row per class for a
- * conditional model), from the EMA generator by default, so the grids of a run form a film of its
+ * conditional model), from the EMA weights by default, so the grids of a run form a film of its
  * progress. Run it with {@link org.genlab.core.train.TrainingLoop}, which adds checkpoints, resume,
  * the progress bar and divergence detection:
  *
  * <pre>{@code
  * GanTrainer gan = GanTrainer.builder().setManager(manager)
- *     .setGenerator(g).setDiscriminator(d).setData(batches)
+ *     .setGenerator(g).setDiscriminator(d).setData(mnist, 64)
  *     .optLoss(GanLoss.hinge()).optModelName("dcgan").build();
  * TrainingLoop.builder().setTask(gan).setManager(manager).setSteps(2000)
  *     .setRunFolder(run).optSampleEvery(500).build().fit();
+ * NDArray x = gan.withSamplingWeights(() -> g.generate(gan.parameterStore(), z, null, false));
  * }</pre>
+ *
+ * <p>G and D are any {@link Generator} and {@link Discriminator} — GenLab's ({@link GanModels},
+ * {@link Builder#optModels}) or built around your own blocks. The run folder records which: the
+ * settings of a {@link GanModels}, or {@code gan.model=custom} with your blocks' class names.
  */
 public final class GanTrainer implements TrainingTask {
 
     private final NDManager manager;
     private final Generator generator;
     private final Discriminator discriminator;
-    private final Generator emaGenerator;
-    private final BatchSource data;
-    private final GanLoss loss;
-    private final int criticSteps;
-    private final Adam adamG;
-    private final Adam adamD;
+    private final GanUpdate update;
     private final Ema ema;
     private final boolean sampleFromEma;
     private final ParameterStore ps;
     private final TrainState state;
+    private final GanModels models;
     private final String modelName;
     private final long seed;
     private final List<String> classNames;
@@ -80,14 +70,12 @@ public final class GanTrainer implements TrainingTask {
     private final NDArray fixedLabels;
     private final int columns;
 
-    private GanTrainer(Builder b) {
+    private GanTrainer(Builder b, Generator g, Discriminator d, BatchSource data) {
         manager = b.manager;
-        generator = b.generator;
-        discriminator = b.discriminator;
-        data = b.data;
-        loss = b.loss;
-        criticSteps = b.criticSteps > 0 ? b.criticSteps : loss.defaultCriticSteps();
-        modelName = b.modelName;
+        generator = g;
+        discriminator = d;
+        models = b.models;
+        modelName = b.modelName != null ? b.modelName : (models != null ? models.kind() : "gan");
         seed = b.seed;
         sampleFromEma = b.emaDecay > 0 && b.sampleFromEma;
         referencePoints = b.referencePoints;
@@ -98,17 +86,19 @@ public final class GanTrainer implements TrainingTask {
         if (!discriminator.isInitialized()) {
             discriminator.initialize(manager);
         }
-        adamG = Adam.builder().optLearningRate(b.lrG).optBeta1(b.beta1).optBeta2(b.beta2).build();
-        adamD = Adam.builder().optLearningRate(b.lrD).optBeta1(b.beta1).optBeta2(b.beta2).build();
-        if (b.emaDecay > 0) {
-            ema = Ema.builder().setBlock(generator).optDecay(b.emaDecay).build();
-            emaGenerator = generator.newInstance();
-            emaGenerator.initialize(manager);
-        } else {
-            ema = null;
-            emaGenerator = null;
-        }
+        Adam adamG =
+                Adam.builder().optLearningRate(b.lrG).optBeta1(b.beta1).optBeta2(b.beta2).build();
+        Adam adamD =
+                Adam.builder().optLearningRate(b.lrD).optBeta1(b.beta1).optBeta2(b.beta2).build();
+        ema =
+                b.emaDecay > 0
+                        ? Ema.builder().setBlock(generator).optDecay(b.emaDecay).build()
+                        : null;
         ps = new ParameterStore(manager, false);
+        int criticSteps = b.criticSteps > 0 ? b.criticSteps : b.loss.defaultCriticSteps();
+        update =
+                new GanUpdate(
+                        generator, discriminator, b.loss, data, adamG, adamD, ema, criticSteps, ps);
         state =
                 TrainState.builder()
                         .setModel(modelName)
@@ -155,80 +145,7 @@ public final class GanTrainer implements TrainingTask {
 
     @Override
     public Losses step(long step, NDManager m) {
-        int k = generator.numClasses();
-        NDArray lossD = null;
-        NDArray realLogits = null;
-        NDArray fakeLogits = null;
-        NDArray penalty = null;
-        NDArray labels = null;
-        long n = 0;
-        for (int i = 0; i < criticSteps; i++) {
-            Batch batch = data.next(m, step * criticSteps + i);
-            NDArray x = batch.samples();
-            n = x.getShape().get(0);
-            labels = k > 0 ? requireLabels(batch) : null;
-            NDArray z = m.randomNormal(new Shape(n, generator.latentDim()));
-            // outside any collector: no graph is built for G here
-            NDArray fake = generator.generate(ps, z, labels, true).stopGradient();
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                Gradients.zero(generator, discriminator);
-                realLogits = discriminator.logits(ps, x, labels, true);
-                fakeLogits = discriminator.logits(ps, fake, labels, true);
-                lossD = loss.discriminatorLoss(realLogits, fakeLogits);
-                NDArray total = lossD;
-                if (loss.gradientPenaltyWeight() > 0) {
-                    penalty =
-                            GradientPenalty.penalty(
-                                    discriminator,
-                                    ps,
-                                    GradientPenalty.interpolate(x, fake),
-                                    labels);
-                    total = lossD.add(Scalars.mul(penalty, loss.gradientPenaltyWeight()));
-                }
-                gc.backward(total);
-            }
-            adamD.step(discriminator);
-        }
-        NDArray lossG;
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            Gradients.zero(generator, discriminator);
-            NDArray z = m.randomNormal(new Shape(n, generator.latentDim()));
-            NDArray fake = generator.generate(ps, z, labels, true);
-            lossG = loss.generatorLoss(discriminator.logits(ps, fake, labels, true));
-            gc.backward(lossG);
-        }
-        adamG.step(generator);
-        if (ema != null) {
-            ema.update();
-        }
-        NDArray r = realLogits.stopGradient();
-        NDArray f = fakeLogits.stopGradient();
-        NDArray accuracy =
-                r.gt(0)
-                        .toType(DataType.FLOAT32, false)
-                        .mean()
-                        .add(f.lte(0).toType(DataType.FLOAT32, false).mean())
-                        .mul(0.5f);
-        Losses out =
-                new Losses()
-                        .put("D", lossD)
-                        .put("G", lossG)
-                        .put("D(x)", r.getNDArrayInternal().sigmoid().mean())
-                        .put("D(G(z))", f.getNDArrayInternal().sigmoid().mean())
-                        .put("D acc", accuracy);
-        if (penalty != null) {
-            out.put("GP", penalty);
-        }
-        return out;
-    }
-
-    private static NDArray requireLabels(Batch batch) {
-        if (batch.labels() == null) {
-            throw new GenLabException(
-                    "A conditional GAN needs class labels, but the data source gave none. Train"
-                            + " without --conditional, or use a labelled data set.");
-        }
-        return batch.labels();
+        return update.step(step, m);
     }
 
     @Override
@@ -237,25 +154,41 @@ public final class GanTrainer implements TrainingTask {
     }
 
     /**
-     * Returns the generator used for samples: the EMA copy (refreshed now) or the trained one.
+     * Describes the networks for the run folder: the {@link GanModels} settings when the trainer
+     * was given them ({@link Builder#optModels}), else {@link GanModels#customConfig} ({@code
+     * gan.model=custom}, the classes of G's and D's bodies, sample shape, latent size, classes).
      *
-     * @return the sampling generator
+     * @return key to value
      */
-    public Generator samplingGenerator() {
-        if (sampleFromEma) {
-            ema.copyTo(emaGenerator);
-            return emaGenerator;
-        }
-        return generator;
+    @Override
+    public Map<String, String> config() {
+        return models != null
+                ? models.toConfig()
+                : GanModels.customConfig(generator, discriminator, modelName);
+    }
+
+    /**
+     * Runs an action with the sampling weights in G — the EMA θ̄_G (unless there is none, or {@link
+     * Builder#optSampleFromEma} turned it off) — and puts the trained weights back afterwards:
+     *
+     * <pre>{@code
+     * NDArray x = gan.withSamplingWeights(() -> sampler.sample(manager, 64, null, 0f));
+     * }</pre>
+     *
+     * @param action what to compute with G, e.g. samples
+     * @param <T> the result type
+     * @return the action's result
+     */
+    public <T> T withSamplingWeights(Supplier<T> action) {
+        return sampleFromEma ? ema.withWeights(action) : action.get();
     }
 
     @Override
     public void writeSamples(long step, Path folder) {
-        Generator g = samplingGenerator();
         Path file = folder.resolve(String.format(Locale.ROOT, "step-%07d.png", step));
         GanSampler sampler =
                 GanSampler.builder()
-                        .setGenerator(g)
+                        .setGenerator(generator)
                         .optModelName(modelName)
                         .optRunName(folder.toAbsolutePath().getParent().getFileName().toString())
                         .optSeed(seed)
@@ -269,8 +202,8 @@ public final class GanTrainer implements TrainingTask {
             if (labels != null) {
                 labels.attach(m);
             }
-            NDArray x = g.generate(ps, z, labels, false);
-            if (g.isImage()) {
+            NDArray x = withSamplingWeights(() -> generator.generate(ps, z, labels, false));
+            if (generator.isImage()) {
                 sampler.writeGrid(
                         x,
                         columns,
@@ -285,7 +218,17 @@ public final class GanTrainer implements TrainingTask {
     }
 
     /**
-     * Returns the generator being trained.
+     * Returns the GAN update this trainer runs each step.
+     *
+     * @return the algorithm
+     */
+    public GanUpdate update() {
+        return update;
+    }
+
+    /**
+     * Returns the generator being trained (with its trained weights; see {@link
+     * #withSamplingWeights}).
      *
      * @return G
      */
@@ -317,7 +260,16 @@ public final class GanTrainer implements TrainingTask {
      * @return n_critic
      */
     public int criticSteps() {
-        return criticSteps;
+        return update.criticSteps();
+    }
+
+    /**
+     * Returns the model name checkpoints are saved under.
+     *
+     * @return e.g. {@code gan-dcgan}
+     */
+    public String modelName() {
+        return modelName;
     }
 
     /** Builds a {@link GanTrainer}. */
@@ -326,6 +278,9 @@ public final class GanTrainer implements TrainingTask {
         private Generator generator;
         private Discriminator discriminator;
         private BatchSource data;
+        private SampleSet sampleSet;
+        private int batchSize;
+        private GanModels models;
         private GanLoss loss = GanLoss.nonSaturating();
         private int criticSteps;
         private float lrG = 2e-4f;
@@ -336,7 +291,7 @@ public final class GanTrainer implements TrainingTask {
         private boolean sampleFromEma = true;
         private int sampleCount = 64;
         private long seed = 42;
-        private String modelName = "gan";
+        private String modelName;
         private List<String> classNames;
         private float[][] referencePoints;
 
@@ -376,13 +331,44 @@ public final class GanTrainer implements TrainingTask {
         }
 
         /**
-         * Sets where real batches come from.
+         * Sets where real batches come from: D's update i of step s reads batch s·n_critic + i.
          *
          * @param data the source
          * @return this builder
          */
         public Builder setData(BatchSource data) {
             this.data = data;
+            this.sampleSet = null;
+            return this;
+        }
+
+        /**
+         * Reads real samples from a data set, epoch by epoch in an order drawn from the seed
+         * ({@link BatchSource#shuffled}).
+         *
+         * @param data the examples, e.g. an {@code ImageDataset} or a {@code ToyDataset}
+         * @param batchSize samples per batch
+         * @return this builder
+         */
+        public Builder setData(SampleSet data, int batchSize) {
+            this.sampleSet = data;
+            this.batchSize = batchSize;
+            this.data = null;
+            return this;
+        }
+
+        /**
+         * Trains the networks of GenLab's models: G and D are built from these settings here
+         * (unless given with {@link #setGenerator} / {@link #setDiscriminator}, which must then be
+         * the networks these settings build), the run folder records the settings so that {@code
+         * genlab sample gan} can rebuild them, and checkpoints are named {@link GanModels#kind()}
+         * unless {@link #optModelName} says otherwise.
+         *
+         * @param models the settings
+         * @return this builder
+         */
+        public Builder optModels(GanModels models) {
+            this.models = models;
             return this;
         }
 
@@ -511,7 +497,8 @@ public final class GanTrainer implements TrainingTask {
         /**
          * Names the model kind, checked when a checkpoint is loaded.
          *
-         * @param name e.g. {@code dcgan} (default {@code gan})
+         * @param name e.g. {@code dcgan} (default {@code gan}, or the {@link GanModels#kind()} of
+         *     {@link #optModels})
          * @return this builder
          */
         public Builder optModelName(String name) {
@@ -547,16 +534,23 @@ public final class GanTrainer implements TrainingTask {
          * @return the trainer
          */
         public GanTrainer build() {
-            if (manager == null || generator == null || discriminator == null || data == null) {
-                throw new GenLabException(
-                        "A GAN trainer needs a manager, a generator, a discriminator and data.");
+            Generator g = generator;
+            Discriminator d = discriminator;
+            if (models != null) {
+                g = g != null ? g : models.newGenerator();
+                d = d != null ? d : models.newDiscriminator();
             }
-            if (generator.numClasses() != discriminator.numClasses()) {
+            if (manager == null || g == null || d == null || (data == null && sampleSet == null)) {
+                throw new GenLabException(
+                        "A GAN trainer needs a manager, a generator and a discriminator (or"
+                                + " optModels), and data.");
+            }
+            if (g.numClasses() != d.numClasses()) {
                 throw new GenLabException(
                         "G has "
-                                + generator.numClasses()
+                                + g.numClasses()
                                 + " classes but D has "
-                                + discriminator.numClasses()
+                                + d.numClasses()
                                 + ": build both conditional on the same classes, or neither.");
             }
             if (criticSteps < 0 || sampleCount < 1 || emaDecay < 0 || emaDecay >= 1) {
@@ -564,7 +558,9 @@ public final class GanTrainer implements TrainingTask {
                         "criticSteps must be >= 0 (0: the loss's default), sampleCount >= 1,"
                                 + " emaDecay in [0, 1).");
             }
-            return new GanTrainer(this);
+            BatchSource source =
+                    data != null ? data : BatchSource.shuffled(sampleSet, batchSize, seed);
+            return new GanTrainer(this, g, d, source);
         }
     }
 }

@@ -53,7 +53,7 @@ class GanLossTest {
         double d = mean(r -> -Math.log(sigmoid(r)), R) + mean(f -> -Math.log(1 - sigmoid(f)), F);
         double g = mean(f -> Math.log(1 - sigmoid(f)), F);
         assertThat(l.discriminatorLoss(real, fake).getFloat()).isCloseTo((float) d, TOL);
-        assertThat(l.generatorLoss(fake).getFloat()).isCloseTo((float) g, TOL);
+        assertThat(l.generatorLoss(null, fake).getFloat()).isCloseTo((float) g, TOL);
         assertThat(l.gradientPenaltyWeight()).isZero();
     }
 
@@ -63,9 +63,10 @@ class GanLossTest {
         double d = mean(r -> -Math.log(sigmoid(r)), R) + mean(f -> -Math.log(1 - sigmoid(f)), F);
         double g = mean(f -> -Math.log(sigmoid(f)), F);
         assertThat(l.discriminatorLoss(real, fake).getFloat()).isCloseTo((float) d, TOL);
-        assertThat(l.generatorLoss(fake).getFloat()).isCloseTo((float) g, TOL);
+        assertThat(l.generatorLoss(null, fake).getFloat()).isCloseTo((float) g, TOL);
         // (2.126928 by hand: -log σ(0.5) = 0.474077, -log σ(-3) = 3.048587 → mean 1.761332)
-        assertThat(l.generatorLoss(fake).getFloat()).isCloseTo(1.761332f, Offset.offset(1e-4f));
+        assertThat(l.generatorLoss(null, fake).getFloat())
+                .isCloseTo(1.761332f, Offset.offset(1e-4f));
     }
 
     @Test
@@ -73,7 +74,7 @@ class GanLossTest {
         GanLoss l = GanLoss.hinge();
         // relu(1-2)=0, relu(1+1)=2 → 1 ; relu(1+0.5)=1.5, relu(1-3)=0 → 0.75
         assertThat(l.discriminatorLoss(real, fake).getFloat()).isCloseTo(1.75f, TOL);
-        assertThat(l.generatorLoss(fake).getFloat()).isCloseTo(1.25f, TOL);
+        assertThat(l.generatorLoss(null, fake).getFloat()).isCloseTo(1.25f, TOL);
     }
 
     @Test
@@ -82,7 +83,7 @@ class GanLossTest {
         // real: ((1)^2 + (-2)^2)/2 = 2.5 ; fake: (0.25 + 9)/2 = 4.625 ; D = 0.5 (2.5 + 4.625)
         assertThat(l.discriminatorLoss(real, fake).getFloat()).isCloseTo(3.5625f, TOL);
         // G: 0.5 * ((−0.5)^2 + (−4)^2)/2 = 0.5 * 8.125 = 4.0625
-        assertThat(l.generatorLoss(fake).getFloat()).isCloseTo(4.0625f, TOL);
+        assertThat(l.generatorLoss(null, fake).getFloat()).isCloseTo(4.0625f, TOL);
     }
 
     @Test
@@ -90,14 +91,43 @@ class GanLossTest {
         GanLoss l = GanLoss.wganGp(10f);
         // mean f − mean r = −1.25 − 0.5
         assertThat(l.discriminatorLoss(real, fake).getFloat()).isCloseTo(-1.75f, TOL);
-        assertThat(l.generatorLoss(fake).getFloat()).isCloseTo(1.25f, TOL);
+        assertThat(l.generatorLoss(null, fake).getFloat()).isCloseTo(1.25f, TOL);
         assertThat(l.gradientPenaltyWeight()).isEqualTo(10f);
         assertThat(l.defaultCriticSteps()).isEqualTo(5);
     }
 
     @Test
-    void byNameKnowsEveryLossAndRejectsOthers() {
+    void relativisticAverage() {
+        GanLoss l = GanLoss.relativistic();
+        double rBar = (R[0] + R[1]) / 2;
+        double fBar = (F[0] + F[1]) / 2;
+        // −log σ(a) = log(1 + e^−a), −log(1 − σ(a)) = log(1 + e^a)
+        double d =
+                mean(r -> -Math.log(sigmoid(r - fBar)), R)
+                        + mean(f -> -Math.log(1 - sigmoid(f - rBar)), F);
+        double g =
+                mean(f -> -Math.log(sigmoid(f - rBar)), F)
+                        + mean(r -> -Math.log(1 - sigmoid(r - fBar)), R);
+        assertThat(l.discriminatorLoss(real, fake).getFloat()).isCloseTo((float) d, TOL);
+        assertThat(l.generatorLoss(real, fake).getFloat()).isCloseTo((float) g, TOL);
+        assertThat(l.generatorUsesReal()).isTrue();
+    }
+
+    @Test
+    void onlyRelativisticLossesAskForRealLogitsInTheGeneratorStep() {
         for (String n : new String[] {"minimax", "nonsat", "hinge", "lsgan", "wgan-gp"}) {
+            GanLoss l = GanLoss.byName(n);
+            assertThat(l.generatorUsesReal()).as(n).isFalse();
+            // they ignore the real logits: null (what the G step passes them) changes nothing
+            assertThat(l.generatorLoss(real, fake).getFloat())
+                    .as(n)
+                    .isEqualTo(l.generatorLoss(null, fake).getFloat());
+        }
+    }
+
+    @Test
+    void byNameKnowsEveryLossAndRejectsOthers() {
+        for (String n : new String[] {"minimax", "nonsat", "hinge", "lsgan", "wgan-gp", "ragan"}) {
             assertThat(GanLoss.byName(n).name()).isEqualTo(n);
         }
         assertThatThrownBy(() -> GanLoss.byName("wasserstein"))

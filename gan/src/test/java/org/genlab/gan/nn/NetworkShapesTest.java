@@ -106,6 +106,34 @@ class NetworkShapesTest {
     }
 
     @org.junit.jupiter.api.Test
+    void aBodyOfTheWrongShapeIsReportedWhenTheNetworkIsInitialised() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Generator g =
+                    Generator.builder()
+                            .setBody(ai.djl.nn.core.Linear.builder().setUnits(784).build())
+                            .setLatentDim(8)
+                            .setSampleShape(new Shape(1, 28, 28))
+                            .build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> g.initialize(m))
+                    .isInstanceOf(org.genlab.core.GenLabException.class)
+                    .hasMessageContaining("(2, 784)")
+                    .hasMessageContaining("(N, 1, 28, 28)");
+            Discriminator d =
+                    Discriminator.builder()
+                            .setBody(
+                                    ai.djl.nn.convolutional.Conv2d.builder()
+                                            .setFilters(4)
+                                            .setKernelShape(new Shape(3, 3))
+                                            .build())
+                            .setSampleShape(new Shape(1, 8, 8))
+                            .build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> d.initialize(m))
+                    .isInstanceOf(org.genlab.core.GenLabException.class)
+                    .hasMessageContaining("batchFlattenBlock");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void doublingsMatchTheImageSides() {
         assertThat(DcganGenerator.doublings(28)).isEqualTo(2);
         assertThat(DcganGenerator.doublings(32)).isEqualTo(3);

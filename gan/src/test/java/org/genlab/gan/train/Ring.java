@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.genlab.core.data.Batch;
+import org.genlab.core.data.BatchSource;
 
 /** The ring of eight Gaussians (Metz et al. 2017), radius 2, for tests. */
 final class Ring {

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.genlab.core.chart.Charts;
 import org.genlab.core.train.RunFolder;
 import org.genlab.core.train.TrainingLoop;
 import org.genlab.gan.loss.GanLoss;
@@ -47,7 +48,7 @@ class RingModeCoverageTest {
                             .optLearningRate(1e-3f)
                             .optEmaDecay(0f)
                             .optSampleCount(1000)
-                            .optReferencePoints(GanSampler.toPoints(ring.sample(m, 1000)))
+                            .optReferencePoints(Charts.toPoints(ring.sample(m, 1000)))
                             .optModelName("mlp-gan")
                             .optSeed(1)
                             .build();
@@ -70,10 +71,10 @@ class RingModeCoverageTest {
             try (NDManager sub = m.newSubManager()) {
                 org.genlab.core.runtime.Seeds.seed(123);
                 NDArray x = sampler.sample(sub, 2000, null, 0);
-                pts = GanSampler.toPoints(x);
+                pts = Charts.toPoints(x);
                 sampler.writePoints(
                         x,
-                        GanSampler.toPoints(ring.sample(sub, 1000)),
+                        Charts.toPoints(ring.sample(sub, 1000)),
                         gan.discriminator(),
                         gan.parameterStore(),
                         Path.of("target", "ring-samples.png"),

@@ -1,4 +1,4 @@
-package org.genlab.diffusion.data;
+package org.genlab.diffusion.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,12 +6,24 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.HashSet;
+import java.util.Set;
+import org.genlab.core.data.Batch;
+import org.genlab.core.data.BatchSource;
+import org.genlab.core.data.SampleSet;
 import org.genlab.core.runtime.Seeds;
 import org.junit.jupiter.api.Test;
 
-class TensorBatchSourceTest {
+/**
+ * How the diffusion trainer reads MNIST: the whole set in one device tensor ({@link SampleSet#of}),
+ * batches gathered there by {@link BatchSource#shuffled}.
+ */
+class InMemoryBatchesTest {
 
-    /** MNIST-sized: 60,000 × 784 = 47 M values, past float32's exact integers (2^24). */
+    /**
+     * MNIST-sized: 60,000 × 784 = 47 M values, past float32's exact integers (2^24); and an epoch
+     * visits every item at most once.
+     */
     @Test
     void batchesAreExactRowsOfALargeDataSet() {
         Seeds.seed(3);
@@ -25,13 +37,14 @@ class TensorBatchSourceTest {
                     pixels.concat(ids, 1).get(":, " + d + ":").concat(pixels.get(":, 1:"), 1);
             data = data.reshape(n, 1, 28, 28);
             NDArray labels = m.arange(0, n, 1, DataType.INT64);
-            TensorBatchSource source = new TensorBatchSource(data, labels);
+            BatchSource source = BatchSource.shuffled(SampleSet.of(data, labels), 256, 3);
+            Set<Long> seen = new HashSet<>();
             int checkedHigh = 0;
             for (int step = 0; step < 20; step++) {
                 try (NDManager sub = m.newSubManager()) {
-                    BatchSource.Batch b = source.next(sub, step, 256);
-                    assertThat(b.data().getShape()).isEqualTo(new Shape(256, 1, 28, 28));
-                    float[] x = b.data().toFloatArray();
+                    Batch b = source.next(sub, step);
+                    assertThat(b.samples().getShape()).isEqualTo(new Shape(256, 1, 28, 28));
+                    float[] x = b.samples().toFloatArray();
                     long[] y = b.labels().toLongArray();
                     for (int r = 0; r < 256; r++) {
                         assertThat(x[r * d]).as("item id of row %d", r).isEqualTo((float) y[r]);
@@ -48,6 +61,7 @@ class TensorBatchSourceTest {
                                                 + x[r * d + j]);
                             }
                         }
+                        assertThat(seen.add(y[r])).as("item %d twice in epoch 0", y[r]).isTrue();
                         if (y[r] * d > (1 << 25)) {
                             checkedHigh++;
                         }

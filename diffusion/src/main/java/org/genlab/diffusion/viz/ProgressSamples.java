@@ -1,0 +1,282 @@
+package org.genlab.diffusion.viz;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.genlab.core.GenLabException;
+import org.genlab.core.chart.Charts;
+import org.genlab.core.image.PngWriter;
+import org.genlab.core.image.Provenance;
+import org.genlab.core.image.SampleGrid;
+import org.genlab.core.runtime.Seeds;
+import org.genlab.diffusion.guidance.ClassifierFreeGuidance;
+import org.genlab.diffusion.nn.Denoiser;
+import org.genlab.diffusion.sampler.DdimSampler;
+import org.genlab.diffusion.sampler.DdpmSampler;
+import org.genlab.diffusion.sampler.Sampler;
+import org.genlab.diffusion.schedule.NoiseSchedule;
+
+/**
+ * The pictures a diffusion run draws while it trains, always from the same noise (a fixed seed), so
+ * that the pictures of successive steps can be compared. What is drawn follows from the shape of
+ * one sample:
+ *
+ * <ul>
+ *   <li>points (D): DDPM over all T steps without clipping (DDIM's x̂_0 = (x_t − √(1 − ᾱ) ε̂) / √ᾱ
+ *       blows up where ᾱ ≈ 0 when there is no clip range), a scatter plot of the first two
+ *       coordinates over the reference data;
+ *   <li>images (C, H, W): deterministic DDIM with x̂_0 clipped to [−1, 1], a grid; a
+ *       class-conditional model draws one class per column with classifier-free guidance.
+ * </ul>
+ *
+ * Samples of any other rank are not drawn. {@code DiffusionTrainer} calls {@link #write} with the
+ * EMA weights swapped in.
+ *
+ * <pre>{@code
+ * ProgressSamples pictures = ProgressSamples.builder()
+ *         .setSchedule(schedule).setSampleShape(new Shape(1, 28, 28)).optNumClasses(10).build();
+ * Path png = pictures.write(denoiser, manager, step, run.samplesDir());
+ * }</pre>
+ */
+public final class ProgressSamples {
+
+    private final NoiseSchedule schedule;
+    private final Shape sampleShape;
+    private final int numClasses;
+    private final int count;
+    private final int steps;
+    private final long seed;
+    private final float guidance;
+    private final String model;
+    private final String runName;
+    private final float[][] referencePoints;
+
+    private ProgressSamples(Builder b) {
+        schedule = b.schedule;
+        sampleShape = b.sampleShape;
+        numClasses = b.numClasses;
+        count = b.count;
+        steps = b.steps;
+        seed = b.seed;
+        guidance = b.guidance;
+        model = b.model;
+        runName = b.runName;
+        referencePoints = b.referencePoints;
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Tells whether samples of this shape are drawn (points or images).
+     *
+     * @return true for a sample shape (D) or (C, H, W)
+     */
+    public boolean draws() {
+        return sampleShape.dimension() == 1 || sampleShape.dimension() == 3;
+    }
+
+    /**
+     * Draws the samples of a step and writes them to {@code folder/step-NNNNNNN.png}.
+     *
+     * @param denoiser the model (with the weights to show, usually the EMA's)
+     * @param manager a manager on the model's device (a sub-manager is used and closed)
+     * @param step the training step, for the file name and the title
+     * @param folder where to write
+     * @return the file written, or {@code null} when samples of this shape are not drawn
+     */
+    public Path write(Denoiser denoiser, NDManager manager, long step, Path folder) {
+        if (!draws()) {
+            return null;
+        }
+        boolean points = sampleShape.dimension() == 1;
+        try (NDManager m = manager.newSubManager()) {
+            Seeds.seed(seed);
+            Sampler sampler =
+                    points
+                            ? DdpmSampler.builder()
+                                    .setSchedule(schedule)
+                                    .optClipDenoised(false)
+                                    .build()
+                            : DdimSampler.builder()
+                                    .setSchedule(schedule)
+                                    .optSteps(Math.min(steps, schedule.steps()))
+                                    .build();
+            Path file = folder.resolve(String.format(Locale.ROOT, "step-%07d.png", step));
+            Provenance prov =
+                    Provenance.builder()
+                            .optModel("diffusion " + model)
+                            .optRun(runName)
+                            .optSeed(seed)
+                            .opt("step", Long.toString(step))
+                            .opt(
+                                    "sampler",
+                                    sampler.getClass().getSimpleName()
+                                            + "-"
+                                            + sampler.timesteps().length)
+                            .build();
+            Shape batch = new Shape(count).addAll(sampleShape);
+            BufferedImage img =
+                    points
+                            ? scatter(sampler.sample(denoiser, m, batch, null), step)
+                            : grid(sampler, denoiser, m, batch);
+            PngWriter.write(img, file, prov);
+            return file;
+        }
+    }
+
+    private BufferedImage scatter(NDArray x, long step) {
+        Map<String, float[][]> series = new LinkedHashMap<>();
+        if (referencePoints != null) {
+            series.put("data", referencePoints);
+        }
+        NDArray xy = x.getShape().get(1) == 2 ? x : x.get(":, 0:2");
+        series.put("samples", Charts.toPoints(xy));
+        return Charts.toImage(Charts.scatter(series, "DDPM samples, step " + step), 600, 600);
+    }
+
+    private BufferedImage grid(Sampler sampler, Denoiser d, NDManager m, Shape batch) {
+        Denoiser den = d;
+        NDArray labels = null;
+        int columns = (int) Math.ceil(Math.sqrt(count));
+        if (numClasses > 0) {
+            long[] l = new long[count];
+            for (int i = 0; i < count; i++) {
+                l[i] = i % numClasses;
+            }
+            labels = m.create(l);
+            columns = numClasses;
+            den = new ClassifierFreeGuidance(d, numClasses, guidance);
+        }
+        NDArray x = sampler.sample(den, m, batch, labels);
+        return SampleGrid.builder()
+                .setImages(x)
+                .optColumns(columns)
+                .optScale(sampleShape.get(1) <= 32 ? 2 : 1)
+                .build()
+                .render();
+    }
+
+    /** Builds {@link ProgressSamples}. */
+    public static final class Builder {
+        private NoiseSchedule schedule;
+        private Shape sampleShape;
+        private int numClasses;
+        private int count = 64;
+        private int steps = 50;
+        private long seed = 1234;
+        private float guidance = 3f;
+        private String model = "";
+        private String runName = "";
+        private float[][] referencePoints;
+
+        private Builder() {}
+
+        /**
+         * Sets the schedule the model was trained with.
+         *
+         * @param schedule the schedule
+         * @return this
+         */
+        public Builder setSchedule(NoiseSchedule schedule) {
+            this.schedule = schedule;
+            return this;
+        }
+
+        /**
+         * Sets the shape of one sample.
+         *
+         * @param shape (C, H, W) or (D)
+         * @return this
+         */
+        public Builder setSampleShape(Shape shape) {
+            this.sampleShape = shape;
+            return this;
+        }
+
+        /**
+         * Makes the images class-conditional: one class per column, guided (default 0).
+         *
+         * @param numClasses K
+         * @return this
+         */
+        public Builder optNumClasses(int numClasses) {
+            this.numClasses = numClasses;
+            return this;
+        }
+
+        /**
+         * Sets how many samples, the DDIM steps, the noise seed and the guidance weight w (defaults
+         * 64, 50, 1234, 3).
+         *
+         * @param count samples per picture
+         * @param steps DDIM steps (images)
+         * @param seed the fixed noise seed
+         * @param guidanceWeight w for conditional models
+         * @return this
+         */
+        public Builder optSamples(int count, int steps, long seed, float guidanceWeight) {
+            this.count = count;
+            this.steps = steps;
+            this.seed = seed;
+            this.guidance = guidanceWeight;
+            return this;
+        }
+
+        /**
+         * Names the model and the run in the pictures' provenance.
+         *
+         * @param model e.g. {@code unet}
+         * @param runName the run
+         * @return this
+         */
+        public Builder optNames(String model, String runName) {
+            this.model = model;
+            this.runName = runName;
+            return this;
+        }
+
+        /**
+         * Sets data points drawn under 2D samples.
+         *
+         * @param points N × {x, y}
+         * @return this
+         */
+        public Builder optReferencePoints(float[][] points) {
+            this.referencePoints = points;
+            return this;
+        }
+
+        /**
+         * Builds the writer.
+         *
+         * @return the writer
+         */
+        public ProgressSamples build() {
+            if (schedule == null || sampleShape == null) {
+                throw new GenLabException(
+                        "ProgressSamples: setSchedule and setSampleShape are required.");
+            }
+            if (count < 1 || steps < 1) {
+                throw new GenLabException(
+                        "Progress samples need a count and DDIM steps ≥ 1, got "
+                                + count
+                                + " and "
+                                + steps
+                                + ".");
+            }
+            return new ProgressSamples(this);
+        }
+    }
+}
