@@ -21,7 +21,7 @@ import org.genlab.core.GenLabException;
 import org.genlab.core.checkpoint.Checkpoint;
 import org.genlab.core.data.BatchSource;
 import org.genlab.core.data.SampleSet;
-import org.genlab.core.nn.Blocks;
+import org.genlab.core.nn.Children;
 import org.genlab.core.nn.LazyBlock;
 import org.genlab.core.nn.Scalars;
 import org.genlab.core.runtime.Seeds;
@@ -62,10 +62,11 @@ class CustomDenoiserTest {
         @Override
         protected NDList forwardInternal(
                 ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {
-            NDArray emb = Blocks.call(time, ps, training, TimeEmbedding.sinusoidal(in.get(1), 32));
-            NDArray h = Blocks.call(conv1, ps, training, in.get(0));
+            NDArray emb =
+                    Children.call(time, ps, training, TimeEmbedding.sinusoidal(in.get(1), 32));
+            NDArray h = Children.call(conv1, ps, training, in.get(0));
             h = Scalars.silu(h.add(emb.reshape(-1, 16, 1, 1)));
-            return new NDList(Blocks.call(conv2, ps, training, h));
+            return new NDList(Children.call(conv2, ps, training, h));
         }
     }
 

@@ -21,7 +21,7 @@ import org.genlab.core.GenLabException;
 import org.genlab.core.checkpoint.Checkpoint;
 import org.genlab.core.data.Batch;
 import org.genlab.core.data.BatchSource;
-import org.genlab.core.nn.Blocks;
+import org.genlab.core.nn.Children;
 import org.genlab.core.nn.LazyBlock;
 import org.genlab.core.runtime.Seeds;
 import org.genlab.core.train.RunFolder;
@@ -75,7 +75,7 @@ class CustomScheduleTest {
             } else {
                 sampledT.add(in.get(1).toFloatArray()[0]);
             }
-            return new NDList(Blocks.call(mlp, ps, training, in.get(0), in.get(1)));
+            return new NDList(Children.call(mlp, ps, training, in.get(0), in.get(1)));
         }
     }
 

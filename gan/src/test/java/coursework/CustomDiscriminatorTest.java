@@ -15,7 +15,7 @@ import ai.djl.util.PairList;
 import java.nio.file.Path;
 import java.util.Map;
 import org.genlab.core.checkpoint.Checkpoint;
-import org.genlab.core.nn.Blocks;
+import org.genlab.core.nn.Children;
 import org.genlab.core.nn.LazyBlock;
 import org.genlab.core.train.LossHistory;
 import org.genlab.core.train.RunFolder;
@@ -46,8 +46,8 @@ class CustomDiscriminatorTest {
                 NDList inputs,
                 boolean training,
                 PairList<String, Object> params) {
-            NDArray h = Activation.leakyRelu(Blocks.call(fc1, ps, training, inputs.get(0)), 0.2f);
-            return new NDList(Activation.leakyRelu(Blocks.call(fc2, ps, training, h), 0.2f));
+            NDArray h = Activation.leakyRelu(Children.call(fc1, ps, training, inputs.get(0)), 0.2f);
+            return new NDList(Activation.leakyRelu(Children.call(fc2, ps, training, h), 0.2f));
         }
     }
 

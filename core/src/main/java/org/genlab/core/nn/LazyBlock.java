@@ -10,7 +10,7 @@ import ai.djl.training.ParameterStore;
 
 /**
  * A DJL block that initialises its children by running itself once: write the constructor (add the
- * children) and {@code forwardInternal} (call them through {@link Blocks#call}), nothing else.
+ * children) and {@code forwardInternal} (call them through {@link Children#call}), nothing else.
  * {@code initialize(manager, FLOAT32, inputShapes)} runs one forward pass on zeros of those shapes,
  * and every child is initialised from the shape it actually receives; {@link #getOutputShapes}
  * comes from the same kind of pass. GenLab's UNet, its residual blocks and the 2D denoiser are
@@ -23,8 +23,8 @@ import ai.djl.training.ParameterStore;
  *
  *     protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training,
  *             PairList<String, Object> params) {
- *         NDArray h = Scalars.silu(Blocks.call(conv1, ps, training, in.get(0)));
- *         return new NDList(Blocks.call(conv2, ps, training, h));
+ *         NDArray h = Scalars.silu(Children.call(conv1, ps, training, in.get(0)));
+ *         return new NDList(Children.call(conv2, ps, training, h));
  *     }
  * }
  * TinyDenoiser net = new TinyDenoiser();

@@ -13,7 +13,7 @@ import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
-import org.genlab.core.nn.Blocks;
+import org.genlab.core.nn.Children;
 import org.genlab.core.nn.LazyBlock;
 import org.genlab.core.nn.Scalars;
 
@@ -61,7 +61,7 @@ public final class MlpDenoiser extends LazyBlock {
         // h = [x_t, emb(t)]
         NDArray h = inputs.get(0).concat(TimeEmbedding.sinusoidal(inputs.get(1), embDim), 1);
         for (int i = 0; i < layers.size(); i++) {
-            h = Blocks.call(layers.get(i), ps, training, h);
+            h = Children.call(layers.get(i), ps, training, h);
             if (i < layers.size() - 1) {
                 h = Scalars.silu(h);
             }

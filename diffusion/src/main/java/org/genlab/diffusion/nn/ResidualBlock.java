@@ -9,7 +9,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import org.genlab.core.nn.Blocks;
+import org.genlab.core.nn.Children;
 import org.genlab.core.nn.LazyBlock;
 import org.genlab.core.nn.Scalars;
 
@@ -86,18 +86,19 @@ public final class ResidualBlock extends LazyBlock {
         NDArray emb = inputs.get(1);
         // h = Conv(SiLU(GN(x)))
         NDArray h =
-                Blocks.call(conv1, ps, training, Scalars.silu(Blocks.call(norm1, ps, training, x)));
+                Children.call(
+                        conv1, ps, training, Scalars.silu(Children.call(norm1, ps, training, x)));
         // h = h + Linear(SiLU(emb)), the same vector added to every pixel
-        NDArray e = Blocks.call(embProj, ps, training, Scalars.silu(emb));
+        NDArray e = Children.call(embProj, ps, training, Scalars.silu(emb));
         h = h.add(e.reshape(e.getShape().get(0), outChannels, 1, 1));
         // h = Conv(Dropout(SiLU(GN(h))))
-        h = Scalars.silu(Blocks.call(norm2, ps, training, h));
+        h = Scalars.silu(Children.call(norm2, ps, training, h));
         if (dropout != null) {
-            h = Blocks.call(dropout, ps, training, h);
+            h = Children.call(dropout, ps, training, h);
         }
-        h = Blocks.call(conv2, ps, training, h);
+        h = Children.call(conv2, ps, training, h);
         // y = skip(x) + h
-        NDArray s = skip == null ? x : Blocks.call(skip, ps, training, x);
+        NDArray s = skip == null ? x : Children.call(skip, ps, training, x);
         return new NDList(s.add(h));
     }
 

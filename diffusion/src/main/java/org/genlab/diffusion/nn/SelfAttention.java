@@ -7,7 +7,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import org.genlab.core.nn.Blocks;
+import org.genlab.core.nn.Children;
 import org.genlab.core.nn.LazyBlock;
 import org.genlab.core.nn.Scalars;
 
@@ -57,7 +57,7 @@ public final class SelfAttention extends LazyBlock {
         long b = s.get(0);
         long c = s.get(1);
         long n = s.get(2) * s.get(3);
-        NDArray h = Blocks.call(qkv, ps, training, Blocks.call(norm, ps, training, x));
+        NDArray h = Children.call(qkv, ps, training, Children.call(norm, ps, training, x));
         NDList parts = h.reshape(b, 3, c, n).split(3, 1);
         NDArray q = parts.get(0).reshape(b, c, n);
         NDArray k = parts.get(1).reshape(b, c, n);
@@ -65,7 +65,7 @@ public final class SelfAttention extends LazyBlock {
         NDArray attn =
                 Scalars.mul(q.transpose(0, 2, 1).matMul(k), (float) (1 / Math.sqrt(c))).softmax(2);
         NDArray out = v.matMul(attn.transpose(0, 2, 1)).reshape(s);
-        return new NDList(x.add(Blocks.call(proj, ps, training, out)));
+        return new NDList(x.add(Children.call(proj, ps, training, out)));
     }
 
     @Override

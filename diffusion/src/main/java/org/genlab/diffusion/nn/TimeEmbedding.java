@@ -22,7 +22,7 @@ import org.genlab.core.GenLabException;
  *
  * <pre>{@code
  * NDArray emb = TimeEmbedding.sinusoidal(t, 32);                  // (B, 32)
- * emb = Blocks.call(timeLinear, ps, training, emb);               // (B, C)
+ * emb = Children.call(timeLinear, ps, training, emb);               // (B, C)
  * h = h.add(emb.reshape(-1, C, 1, 1));                            // added to every pixel
  * }</pre>
  */

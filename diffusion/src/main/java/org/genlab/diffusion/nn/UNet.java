@@ -18,7 +18,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import org.genlab.core.GenLabException;
-import org.genlab.core.nn.Blocks;
+import org.genlab.core.nn.Children;
 import org.genlab.core.nn.LazyBlock;
 import org.genlab.core.nn.Scalars;
 import org.genlab.core.nn.Upsample;
@@ -218,8 +218,8 @@ public final class UNet extends LazyBlock {
         NDArray x = inputs.get(0);
         NDArray t = inputs.get(1);
         NDArray emb = TimeEmbedding.sinusoidal(t, base);
-        emb = Blocks.call(timeMlp1, ps, training, emb);
-        emb = Blocks.call(timeMlp2, ps, training, Scalars.silu(emb));
+        emb = Children.call(timeMlp1, ps, training, emb);
+        emb = Children.call(timeMlp2, ps, training, Scalars.silu(emb));
         if (classEmb != null) {
             NDArray labels;
             if (inputs.size() > 2) {
@@ -228,38 +228,38 @@ public final class UNet extends LazyBlock {
                 labels = x.getManager().full(new Shape(x.getShape().get(0)), numClasses);
             }
             NDArray oneHot = labels.toType(DataType.INT64, false).oneHot(numClasses + 1);
-            emb = emb.add(Blocks.call(classEmb, ps, training, oneHot));
+            emb = emb.add(Children.call(classEmb, ps, training, oneHot));
         }
-        NDArray h = Blocks.call(convIn, ps, training, x);
+        NDArray h = Children.call(convIn, ps, training, x);
         Deque<NDArray> hs = new ArrayDeque<>();
         hs.push(h);
         for (Block b : down) {
             if (b instanceof ResidualBlock) {
-                h = Blocks.call(b, ps, training, h, emb);
+                h = Children.call(b, ps, training, h, emb);
                 hs.push(h);
             } else if (b instanceof SelfAttention) {
-                h = Blocks.call(b, ps, training, h);
+                h = Children.call(b, ps, training, h);
                 hs.pop();
                 hs.push(h);
             } else {
-                h = Blocks.call(b, ps, training, h);
+                h = Children.call(b, ps, training, h);
                 hs.push(h);
             }
         }
-        h = Blocks.call(mid1, ps, training, h, emb);
-        h = Blocks.call(midAttn, ps, training, h);
-        h = Blocks.call(mid2, ps, training, h, emb);
+        h = Children.call(mid1, ps, training, h, emb);
+        h = Children.call(midAttn, ps, training, h);
+        h = Children.call(mid2, ps, training, h, emb);
         for (Block b : up) {
             if (b instanceof ResidualBlock) {
-                h = Blocks.call(b, ps, training, h.concat(hs.pop(), 1), emb);
+                h = Children.call(b, ps, training, h.concat(hs.pop(), 1), emb);
             } else if (b instanceof SelfAttention) {
-                h = Blocks.call(b, ps, training, h);
+                h = Children.call(b, ps, training, h);
             } else {
-                h = Blocks.call(b, ps, training, Upsample.nearest2x(h));
+                h = Children.call(b, ps, training, Upsample.nearest2x(h));
             }
         }
-        h = Scalars.silu(Blocks.call(normOut, ps, training, h));
-        return new NDList(Blocks.call(convOut, ps, training, h));
+        h = Scalars.silu(Children.call(normOut, ps, training, h));
+        return new NDList(Children.call(convOut, ps, training, h));
     }
 
     @Override

@@ -11,7 +11,7 @@
  *
  * <p>Your own denoiser is a DJL block taking {@code (x_t, t[, labels])}: extend {@code
  * org.genlab.core.nn.LazyBlock}, add children in the constructor, call them with {@code
- * org.genlab.core.nn.Blocks.call} and embed t with {@link
+ * org.genlab.core.nn.Children.call} and embed t with {@link
  * org.genlab.diffusion.nn.TimeEmbedding#sinusoidal}, as the blocks here do; then give it to {@code
  * DiffusionTrainer.builder().setDenoiser(block)}. Start reading at {@link
  * org.genlab.diffusion.nn.Denoiser}, then {@link org.genlab.diffusion.nn.ResidualBlock}.

@@ -12,13 +12,13 @@ import ai.djl.training.ParameterStore;
  * {@code forwardInternal} of a {@link LazyBlock} (or any {@code AbstractBlock}):
  *
  * <pre>{@code
- * NDArray h = Blocks.call(conv1, ps, training, x);          // conv1 is initialised on first use
- * h = Blocks.call(norm1, ps, training, h);
+ * NDArray h = Children.call(conv1, ps, training, x);          // conv1 is initialised on first use
+ * h = Children.call(norm1, ps, training, h);
  * }</pre>
  */
-public final class Blocks {
+public final class Children {
 
-    private Blocks() {}
+    private Children() {}
 
     /**
      * Runs a child block on its inputs and returns its single output. A child that is not yet
