@@ -2,13 +2,10 @@ package org.genlab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code genlab compare} refuses what it cannot compare, and says why. */
 class CompareErrorsTest {
@@ -16,13 +13,7 @@ class CompareErrorsTest {
     @TempDir Path dir;
 
     private static String[] run(String... args) {
-        CommandLine cl = GenLabCommand.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int status = cl.execute(args);
-        return new String[] {Integer.toString(status), out.toString(), err.toString()};
+        return CliRun.run(args);
     }
 
     private void tinyGan(String dataset, Path run) {

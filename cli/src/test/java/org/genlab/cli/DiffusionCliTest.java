@@ -6,8 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.genlab.core.checkpoint.Checkpoint;
 import org.genlab.core.data.BatchSource;
@@ -21,7 +19,6 @@ import org.genlab.diffusion.train.DiffusionTrainer;
 import org.genlab.diffusion.train.ModelSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code genlab train diffusion} on a 2D toy set, and what the commands that draw images say about
@@ -31,15 +28,8 @@ class DiffusionCliTest {
 
     @TempDir Path dir;
 
-    /** Runs the command; returns status, stdout, stderr. */
     private static String[] run(String... args) {
-        CommandLine cl = GenLabCommand.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int status = cl.execute(args);
-        return new String[] {Integer.toString(status), out.toString(), err.toString()};
+        return CliRun.run(args);
     }
 
     @Test
