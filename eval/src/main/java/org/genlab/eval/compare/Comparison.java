@@ -35,6 +35,7 @@ import org.genlab.eval.classifier.FeatureClassifier;
 public final class Comparison {
 
     private final List<Path> runs;
+    private final List<ModelRun> given;
     private final Path output;
     private final int samples;
     private final int speedBatch;
@@ -45,6 +46,7 @@ public final class Comparison {
 
     private Comparison(Builder b) {
         this.runs = List.copyOf(b.runs);
+        this.given = List.copyOf(b.given);
         this.output = b.output;
         this.samples = b.samples;
         this.speedBatch = b.speedBatch;
@@ -72,6 +74,7 @@ public final class Comparison {
     public ComparisonResult run() {
         List<ModelRun> opened = new ArrayList<>();
         try {
+            opened.addAll(given);
             for (Path p : runs) {
                 opened.add(ModelRun.open(p, device));
             }
@@ -350,6 +353,7 @@ public final class Comparison {
     /** Builds a {@link Comparison}. */
     public static final class Builder {
         private final List<Path> runs = new ArrayList<>();
+        private final List<ModelRun> given = new ArrayList<>();
         private Path output;
         private int samples = 1000;
         private int speedBatch = 64;
@@ -368,6 +372,18 @@ public final class Comparison {
          */
         public Builder addRun(Path run) {
             runs.add(run);
+            return this;
+        }
+
+        /**
+         * Adds a run opened from code, e.g. a model of your own ({@link ModelRun#gan}, {@link
+         * ModelRun#diffusion}); it is measured first and closed at the end.
+         *
+         * @param run the opened run
+         * @return this builder
+         */
+        public Builder addRun(ModelRun run) {
+            given.add(run);
             return this;
         }
 
@@ -454,7 +470,7 @@ public final class Comparison {
          * @return the comparison
          */
         public Comparison build() {
-            if (runs.isEmpty() || output == null) {
+            if ((runs.isEmpty() && given.isEmpty()) || output == null) {
                 throw new GenLabException(
                         "Compare needs at least one --runs folder and an --out folder.");
             }

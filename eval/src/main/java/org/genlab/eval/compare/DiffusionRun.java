@@ -23,7 +23,8 @@ final class DiffusionRun implements ModelRun {
 
     private final RunFolder folder;
     private final NDManager manager;
-    private final ModelSpec spec;
+    private final ai.djl.ndarray.types.Shape sampleShape;
+    private final int numClasses;
 
     /** The guidance weight w of the class-conditional samples (Ho &amp; Salimans 2022). */
     static final float GUIDANCE = 3f;
@@ -36,19 +37,19 @@ final class DiffusionRun implements ModelRun {
     private DiffusionRun(
             RunFolder folder,
             NDManager manager,
-            ModelSpec spec,
+            ai.djl.ndarray.types.Shape sampleShape,
+            int numClasses,
             Denoiser denoiser,
             NoiseSchedule schedule,
             Checkpoint cp) {
         this.folder = folder;
         this.manager = manager;
-        this.spec = spec;
+        this.sampleShape = sampleShape;
+        this.numClasses = numClasses;
         this.raw = denoiser;
         // a conditional model samples unconditionally through its "null" class
         this.denoiser =
-                spec.numClasses() > 0
-                        ? new ClassifierFreeGuidance(denoiser, spec.numClasses(), 1f)
-                        : denoiser;
+                numClasses > 0 ? new ClassifierFreeGuidance(denoiser, numClasses, 1f) : denoiser;
         this.schedule = schedule;
         this.checkpoint = cp;
     }
@@ -67,7 +68,57 @@ final class DiffusionRun implements ModelRun {
                             block,
                             true);
             return new DiffusionRun(
-                    folder, m, spec, spec.denoiser(block), spec.noiseSchedule(), cp);
+                    folder,
+                    m,
+                    spec.sampleShape(),
+                    spec.numClasses(),
+                    spec.denoiser(block),
+                    spec.noiseSchedule(),
+                    cp);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens the run of a denoiser GenLab cannot rebuild (a class of your own): you pass the
+     * network, built as for training, and the schedule it was trained with; its EMA weights are
+     * loaded from the run's checkpoint.
+     */
+    static DiffusionRun custom(
+            RunFolder folder, Block network, NoiseSchedule schedule, Device device) {
+        java.util.Map<String, String> c = folder.config();
+        Runs.checkClass(folder, c.get("networkClass"), network, "denoiser");
+        if (c.containsKey("timesteps")
+                && Integer.parseInt(c.get("timesteps")) != schedule.steps()) {
+            throw new org.genlab.core.GenLabException(
+                    "The run was trained with T = "
+                            + c.get("timesteps")
+                            + " steps, the schedule given has "
+                            + schedule.steps()
+                            + ": pass the schedule it was trained with.");
+        }
+        ai.djl.ndarray.types.Shape shape = Runs.shape(folder, c.get("sampleShape"));
+        int classes = Integer.parseInt(c.getOrDefault("classes", "0"));
+        org.genlab.diffusion.nn.Prediction prediction =
+                org.genlab.diffusion.nn.Prediction.valueOf(
+                        c.getOrDefault("prediction", "epsilon").toUpperCase(java.util.Locale.ROOT));
+        NDManager m = NDManager.newBaseManager(device);
+        try {
+            if (!network.isInitialized()) {
+                throw new org.genlab.core.GenLabException(
+                        "Initialise the denoiser before comparing it (as for training).");
+            }
+            Checkpoint cp =
+                    Checkpoint.loadNetwork(
+                            folder.checkpointFile(),
+                            ModelSpec.MODEL,
+                            ModelSpec.NETWORK,
+                            network,
+                            true);
+            return new DiffusionRun(
+                    folder, m, shape, classes, Denoiser.of(network, prediction), schedule, cp);
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -76,10 +127,10 @@ final class DiffusionRun implements ModelRun {
 
     @Override
     public ConditionalSource conditionalSampler() {
-        if (spec.numClasses() == 0) {
+        if (numClasses == 0) {
             return null;
         }
-        Denoiser guided = new ClassifierFreeGuidance(raw, spec.numClasses(), GUIDANCE);
+        Denoiser guided = new ClassifierFreeGuidance(raw, numClasses, GUIDANCE);
         Sampler ddim = DdimSampler.builder().setSchedule(schedule).optSteps(50).optEta(0f).build();
         return new ConditionalSource() {
             @Override
@@ -89,12 +140,16 @@ final class DiffusionRun implements ModelRun {
 
             @Override
             public int numClasses() {
-                return spec.numClasses();
+                return numClasses;
             }
 
             @Override
             public NDArray sample(NDManager m, NDArray labels) {
-                return ddim.sample(guided, m, spec.batchShape((int) labels.size()), labels)
+                return ddim.sample(
+                                guided,
+                                m,
+                                new ai.djl.ndarray.types.Shape(labels.size()).addAll(sampleShape),
+                                labels)
                         .clip(-1, 1);
             }
         };
@@ -132,12 +187,12 @@ final class DiffusionRun implements ModelRun {
 
     @Override
     public SampleSource qualitySampler() {
-        return SampleSources.ddim(schedule, 50, denoiser, spec.sampleShape());
+        return SampleSources.ddim(schedule, 50, denoiser, sampleShape);
     }
 
     @Override
     public List<SampleSource> speedSamplers() {
-        return SampleSources.diffusionSpeeds(schedule, denoiser, spec.sampleShape());
+        return SampleSources.diffusionSpeeds(schedule, denoiser, sampleShape);
     }
 
     @Override

@@ -58,6 +58,33 @@ final class GanRun implements ModelRun {
         }
     }
 
+    /**
+     * Opens the run of a generator GenLab cannot rebuild (a body of your own): you pass the
+     * generator, built as for training; its EMA weights are loaded from the run's checkpoint.
+     */
+    static GanRun custom(RunFolder folder, Generator g, Device device) {
+        Map<String, String> config = folder.config();
+        Runs.checkClass(folder, config.get("gan.generator"), g.body(), "generator body");
+        String kind = config.getOrDefault("gan.kind", "gan");
+        NDManager m = NDManager.newBaseManager(device);
+        try {
+            if (!g.isInitialized()) {
+                g.initialize(m);
+            }
+            Checkpoint cp = Checkpoint.loadNetwork(folder.checkpointFile(), kind, "G", g, true);
+            GanSampler s =
+                    GanSampler.builder()
+                            .setGenerator(g)
+                            .optModelName(kind)
+                            .optRunName(folder.dir().getFileName().toString())
+                            .build();
+            return new GanRun(folder, m, g, s, cp);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
     @Override
     public String name() {
         return folder.dir().getFileName().toString();

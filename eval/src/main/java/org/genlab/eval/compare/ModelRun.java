@@ -43,6 +43,59 @@ public interface ModelRun extends AutoCloseable {
     }
 
     /**
+     * Opens the run of a GAN whose generator you wrote (its run folder says {@code
+     * gan.model=custom}), so that {@link Comparison} can measure it beside GenLab's models.
+     *
+     * <pre>{@code
+     * ModelRun mine = ModelRun.gan(Path.of("runs/my-gan"), MyGenerator.create(64), device);
+     * Comparison.builder().addRun(mine).addRun(Path.of("runs/dcgan")).setOutput(out).build().run();
+     * }</pre>
+     *
+     * @param dir the run folder
+     * @param generator a generator built as for training (initialised here if it is not)
+     * @param device where to sample
+     * @return the run; the comparison closes it
+     */
+    static ModelRun gan(Path dir, org.genlab.gan.nn.Generator generator, Device device) {
+        return GanRun.custom(openTrained(dir), generator, device);
+    }
+
+    /**
+     * Opens the run of a diffusion model whose denoiser you wrote (its run folder says {@code
+     * network=custom}).
+     *
+     * @param dir the run folder
+     * @param denoiser the network, built and initialised as for training
+     * @param schedule the schedule it was trained with
+     * @param device where to sample
+     * @return the run; the comparison closes it
+     */
+    static ModelRun diffusion(
+            Path dir,
+            ai.djl.nn.Block denoiser,
+            org.genlab.diffusion.schedule.NoiseSchedule schedule,
+            Device device) {
+        return DiffusionRun.custom(openTrained(dir), denoiser, schedule, device);
+    }
+
+    private static RunFolder openTrained(Path dir) {
+        RunFolder folder = RunFolder.open(dir);
+        if (!folder.hasCheckpoint()) {
+            throw new GenLabException(
+                    "Run " + dir + " is incomplete: it has no checkpoint.zip. Train it first.");
+        }
+        if (!folder.config().containsKey("dataset")) {
+            throw new GenLabException(
+                    "Run "
+                            + dir
+                            + " does not record its data set, which compare measures against:"
+                            + " train it with TrainingLoop.builder()...optConfig(Map.of(\"dataset\","
+                            + " \"mnist\")).");
+        }
+        return folder;
+    }
+
+    /**
      * Names the run, e.g. its folder name.
      *
      * @return the name
