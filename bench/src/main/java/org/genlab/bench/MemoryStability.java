@@ -215,7 +215,13 @@ public final class MemoryStability {
             cmd.add(Double.toString(limitPercent));
             cmd.add(device);
             cmd.add(out.toString());
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            // glibc moves its mmap threshold up after large frees, and large temporary tensors
+            // then come from the heap and go back by trimming: RSS swings by ±10 MiB within a run
+            // (measured). A fixed threshold keeps them mmap-ed, so what stays resident is what is
+            // really held.
+            pb.environment().putIfAbsent("MALLOC_MMAP_THRESHOLD_", "131072");
+            Process p = pb.start();
             try (BufferedReader r =
                     new BufferedReader(
                             new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
