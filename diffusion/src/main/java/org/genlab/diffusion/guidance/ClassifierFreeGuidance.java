@@ -1,7 +1,12 @@
 package org.genlab.diffusion.guidance;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.genlab.core.GenLabException;
 import org.genlab.diffusion.nn.Denoiser;
 import org.genlab.diffusion.nn.Prediction;
 
@@ -49,10 +54,30 @@ public final class ClassifierFreeGuidance implements Denoiser {
         return uncond.add(cond.sub(uncond).mul(weight));
     }
 
+    /**
+     * The label dropout of training (Ho &amp; Salimans 2022, Algorithm 1): each label is replaced
+     * by the null class ∅ with probability p_uncond, so one network learns ε(x_t, y) and ε(x_t, ∅).
+     *
+     * @param y int labels (B)
+     * @param nullClass the label of ∅ (K)
+     * @param pUncond p_uncond
+     * @return int64 labels (B), some of them ∅
+     * @throws GenLabException when {@code y} is null (a conditional model needs labelled data)
+     */
+    public static NDArray dropLabels(NDArray y, int nullClass, float pUncond) {
+        if (y == null) {
+            throw new GenLabException("A class-conditional denoiser needs labelled data.");
+        }
+        NDManager m = y.getManager();
+        Shape b = new Shape(y.getShape().get(0));
+        NDArray drop = m.randomUniform(0f, 1f, b).lt(pUncond);
+        return NDArrays.where(drop, m.full(b, (long) nullClass), y.toType(DataType.INT64, false));
+    }
+
     @Override
     public NDArray predict(NDArray xt, NDArray t, NDArray labels) {
         long b = xt.getShape().get(0);
-        NDArray nulls = xt.getManager().full(new ai.djl.ndarray.types.Shape(b), (long) nullClass);
+        NDArray nulls = xt.getManager().full(new Shape(b), (long) nullClass);
         if (labels == null) {
             return model.predict(xt, t, nulls);
         }
@@ -60,7 +85,7 @@ public final class ClassifierFreeGuidance implements Denoiser {
                 model.predict(
                         xt.concat(xt, 0),
                         t.concat(t, 0),
-                        labels.toType(ai.djl.ndarray.types.DataType.INT64, false).concat(nulls, 0));
+                        labels.toType(DataType.INT64, false).concat(nulls, 0));
         NDList halves = out.split(2, 0);
         return combine(halves.get(0), halves.get(1), weight);
     }

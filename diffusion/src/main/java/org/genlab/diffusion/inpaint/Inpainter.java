@@ -7,7 +7,6 @@ import org.genlab.core.GenLabException;
 import org.genlab.core.nn.NoGrad;
 import org.genlab.diffusion.nn.Denoiser;
 import org.genlab.diffusion.sampler.Sampler;
-import org.genlab.diffusion.schedule.NoiseSchedule;
 
 /**
  * Inpainting with an unconditionally trained model, after RePaint (Lugmayr et al., <i>RePaint:
@@ -16,14 +15,17 @@ import org.genlab.diffusion.schedule.NoiseSchedule;
  * output, m being 1 where the pixel is known:
  *
  * <pre>
- *   x_t'^known   = √ᾱ_t' x_0 + √(1 − ᾱ_t') ε
+ *   x_t'^known   = a_t' x_0 + σ_t' ε           (a = √ᾱ, σ = √(1 − ᾱ) for DDPM; 1 − s, s for flow)
  *   x_t'^unknown = sampler step from x_t
  *   x_t'         = m ⊙ x_t'^known + (1 − m) ⊙ x_t'^unknown
  * </pre>
  *
  * With {@link Builder#optResampling(int) r &gt; 1} resamplings, x_t' is diffused back to t (x_t =
- * √(ᾱ_t/ᾱ_t') x_t' + √(1 − ᾱ_t/ᾱ_t') z) and the step repeated, so the generated part has time to
- * agree with the known part (RePaint's jump length 1). It wraps a sampler's step.
+ * (a_t/a_t') x_t' + √(σ_t² − (a_t/a_t')² σ_t'²) z, which is √(ᾱ_t/ᾱ_t') x_t' + √(1 − ᾱ_t/ᾱ_t') z
+ * for DDPM) and the step repeated, so the generated part has time to agree with the known part
+ * (RePaint's jump length 1). It wraps a sampler's step (a {@code FlowSampler}'s Euler step for a
+ * flow model). On a latent model the mask is applied to the latent grid, so the known region is
+ * only kept approximately after decoding.
  */
 public final class Inpainter {
 
@@ -72,7 +74,6 @@ public final class Inpainter {
             NDArray labels,
             Sampler.Trajectory listener) {
         NDManager outer = known.getManager();
-        NoiseSchedule s = sampler.schedule();
         Shape shape = known.getShape();
         long b = shape.get(0);
         int[] ts = sampler.timesteps();
@@ -88,23 +89,24 @@ public final class Inpainter {
                 for (int u = 0; u < resampling; u++) {
                     NDArray out = denoiser.predict(x, tArr, labels);
                     Sampler.Step step = sampler.step(out, denoiser, i, x);
-                    double abp = s.alphaBar(tp);
+                    // x_t'^known = a_t' x_0 + σ_t' ε
+                    double ap = sampler.signal(tp);
                     NDArray knownNoisy =
                             tp < 0
                                     ? known
-                                    : known.mul((float) Math.sqrt(abp))
+                                    : known.mul((float) ap)
                                             .add(
                                                     sub.randomNormal(shape)
-                                                            .mul((float) Math.sqrt(1 - abp)));
+                                                            .mul((float) sampler.noise(tp)));
                     next = blend(knownNoisy, step.previous(), mask);
                     x0 = step.x0();
                     if (u + 1 < resampling && tp >= 0) {
-                        double ratio = s.alphaBar(t) / abp;
-                        x =
-                                next.mul((float) Math.sqrt(ratio))
-                                        .add(
-                                                sub.randomNormal(shape)
-                                                        .mul((float) Math.sqrt(1 - ratio)));
+                        // x_t = (a_t / a_t') x_t' + √(σ_t² − (a_t / a_t')² σ_t'²) z
+                        double r = sampler.signal(t) / ap;
+                        double sd = sampler.noise(t);
+                        double sdp = sampler.noise(tp);
+                        double z = Math.sqrt(Math.max(0, sd * sd - r * r * sdp * sdp));
+                        x = next.mul((float) r).add(sub.randomNormal(shape).mul((float) z));
                     } else {
                         break;
                     }

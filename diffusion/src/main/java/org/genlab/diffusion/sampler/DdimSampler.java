@@ -62,9 +62,25 @@ public final class DdimSampler implements Sampler {
         return new Builder();
     }
 
-    @Override
+    /**
+     * Returns the noise schedule.
+     *
+     * @return the schedule
+     */
     public NoiseSchedule schedule() {
         return schedule;
+    }
+
+    /** √ᾱ_t. */
+    @Override
+    public double signal(int t) {
+        return Math.sqrt(schedule.alphaBar(t));
+    }
+
+    /** √(1 − ᾱ_t). */
+    @Override
+    public double noise(int t) {
+        return Math.sqrt(1 - schedule.alphaBar(t));
     }
 
     @Override

@@ -5,13 +5,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.genlab.core.nn.NoGrad;
 import org.genlab.diffusion.nn.Denoiser;
-import org.genlab.diffusion.schedule.NoiseSchedule;
 
 /**
  * The reverse process: starts from x_T ~ N(0, I) and walks down a decreasing list of steps, asking
  * a {@link Denoiser} for ε̂ at each one (diffusers' "pipeline" + "scheduler step"). The two
  * implementations are {@link DdpmSampler} (Ho et al. 2020, all T steps) and {@link DdimSampler}
- * (Song et al. 2021, any sub-sequence, η from 0 = deterministic to 1 = DDPM-like).
+ * (Song et al. 2021, any sub-sequence, η from 0 = deterministic to 1 = DDPM-like); a flow-matching
+ * model is integrated by {@code org.genlab.diffusion.flow.FlowSampler}.
  *
  * <p>Randomness comes from the engine's generator: seed it ({@code Seeds.seed}) before sampling and
  * the samples are reproducible.
@@ -19,11 +19,22 @@ import org.genlab.diffusion.schedule.NoiseSchedule;
 public interface Sampler {
 
     /**
-     * Returns the noise schedule.
+     * The signal level a_t of the path x_t = a_t x_0 + σ_t ε at a step (√ᾱ_t for DDPM and DDIM, 1 −
+     * s for flow matching); 1 at t = −1, the clean data. Inpainting and classifier guidance use it.
      *
-     * @return the schedule
+     * @param t a step of {@link #timesteps()}, or −1
+     * @return a_t
      */
-    NoiseSchedule schedule();
+    double signal(int t);
+
+    /**
+     * The noise level σ_t of the path x_t = a_t x_0 + σ_t ε at a step (√(1 − ᾱ_t), or s for flow
+     * matching); 0 at t = −1.
+     *
+     * @param t a step of {@link #timesteps()}, or −1
+     * @return σ_t
+     */
+    double noise(int t);
 
     /**
      * Returns the steps visited, in decreasing order (0-based).

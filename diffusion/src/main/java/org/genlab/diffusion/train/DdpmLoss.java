@@ -1,14 +1,13 @@
 package org.genlab.diffusion.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import org.genlab.core.GenLabException;
+import org.genlab.diffusion.guidance.ClassifierFreeGuidance;
 import org.genlab.diffusion.nn.Prediction;
 import org.genlab.diffusion.schedule.ForwardProcess;
 import org.genlab.diffusion.schedule.NoiseSchedule;
@@ -24,7 +23,7 @@ import org.genlab.diffusion.schedule.NoiseSchedule;
  * 0-based: index 0 is the paper's t = 1), {@code y} = the class label, {@code numClasses} = K
  * (label K is the null class ∅), {@code pUncond} = p_uncond, {@code network} = ε_θ (or v_θ).
  */
-public final class DdpmLoss {
+public final class DdpmLoss implements Objective {
 
     private final Block network;
     private final NoiseSchedule.Tensors tables;
@@ -64,6 +63,7 @@ public final class DdpmLoss {
      * @param y class labels (B), or {@code null} for an unconditional network
      * @return the mean squared error, a scalar in {@code x0}'s manager
      */
+    @Override
     public NDArray forward(ParameterStore ps, NDArray x0, NDArray y) {
         // x_0 ~ q(x_0): the batch given, B samples                        (Algorithm 1, line 2)
         NDManager m = x0.getManager();
@@ -79,13 +79,8 @@ public final class DdpmLoss {
                 prediction == Prediction.V ? ForwardProcess.velocity(tables, x0, t, eps) : eps;
         NDList in = new NDList(xt, t.toType(DataType.FLOAT32, false));
         if (numClasses > 0) {
-            if (y == null) {
-                throw new GenLabException("A class-conditional denoiser needs labelled data.");
-            }
             // y ← ∅ with probability p_uncond                         (Ho & Salimans 2022)
-            NDArray drop = m.randomUniform(0f, 1f, new Shape(b)).lt(pUncond);
-            NDArray nulls = m.full(new Shape(b), (long) numClasses);
-            in.add(NDArrays.where(drop, nulls, y.toType(DataType.INT64, false)));
+            in.add(ClassifierFreeGuidance.dropLabels(y, numClasses, pUncond));
         }
         // ‖target − ε_θ(x_t, t[, y])‖²                     (eq. 14; Algorithm 1, line 5)
         NDArray out = network.forward(ps, in, true).singletonOrThrow();

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.genlab.core.GenLabException;
 import org.genlab.core.checkpoint.TrainState;
 import org.genlab.core.data.Batch;
@@ -20,6 +21,8 @@ import org.genlab.core.nn.Gradients;
 import org.genlab.core.optim.Adam;
 import org.genlab.core.train.Losses;
 import org.genlab.core.train.TrainingTask;
+import org.genlab.diffusion.flow.FlowMatchingLoss;
+import org.genlab.diffusion.flow.FlowPath;
 import org.genlab.diffusion.nn.Denoiser;
 import org.genlab.diffusion.nn.Prediction;
 import org.genlab.diffusion.schedule.NoiseSchedule;
@@ -27,7 +30,8 @@ import org.genlab.diffusion.viz.ProgressSamples;
 
 /**
  * Trains a denoiser as a task of the core {@code TrainingLoop}: each step is one {@link DdpmLoss}
- * (Algorithm 1 of Ho et al. 2020, with the label dropout of classifier-free guidance), then the
+ * (Algorithm 1 of Ho et al. 2020, with the label dropout of classifier-free guidance) or, for a
+ * {@link Prediction#FLOW} model, one {@link FlowMatchingLoss} (Lipman et al. 2023), then the
  * plumbing — gradient-norm clip, Adam, an EMA of the weights for sampling, progress pictures drawn
  * with the EMA weights ({@link ProgressSamples}), the state to checkpoint and the run's description
  * ({@link #config()}).
@@ -65,13 +69,16 @@ public final class DiffusionTrainer implements TrainingTask {
     /** The denoiser's name inside checkpoints. */
     public static final String NETWORK = "denoiser";
 
+    /** What a flow-matching run records as its {@code schedule}: it has none. */
+    public static final String FLOW_SCHEDULE = "flow";
+
     private final Block model;
     private final ModelSpec spec;
     private final Shape sampleShape;
     private final Prediction prediction;
     private final int numClasses;
     private final NoiseSchedule schedule;
-    private final DdpmLoss loss;
+    private final Objective loss;
     private final BatchSource data;
     private final Adam adam;
     private final Ema ema;
@@ -91,8 +98,14 @@ public final class DiffusionTrainer implements TrainingTask {
         schedule = b.schedule;
         manager = b.manager;
         loss =
-                new DdpmLoss(
-                        model, schedule.tensors(manager), prediction, numClasses, b.labelDropout);
+                prediction == Prediction.FLOW
+                        ? new FlowMatchingLoss(model, numClasses, b.labelDropout, b.timeSampling)
+                        : new DdpmLoss(
+                                model,
+                                schedule.tensors(manager),
+                                prediction,
+                                numClasses,
+                                b.labelDropout);
         data = b.data;
         adam = Adam.builder().optLearningRate(b.learningRate).build();
         ema = Ema.builder().setBlock(model).optDecay(b.emaDecay).build();
@@ -107,6 +120,7 @@ public final class DiffusionTrainer implements TrainingTask {
                         .optSamples(b.sampleCount, b.sampleSteps, b.sampleSeed, b.guidance)
                         .optNames(name, b.runName)
                         .optReferencePoints(b.referencePoints)
+                        .optDecoder(b.decoder)
                         .build();
         gradientClip = b.gradientClip;
         config = describe(b);
@@ -189,8 +203,14 @@ public final class DiffusionTrainer implements TrainingTask {
             c.put("width", Long.toString(s.length > 2 ? s[2] : 1));
         }
         c.put("classes", Integer.toString(b.numClasses));
-        c.put("schedule", b.schedule.name());
-        c.put("timesteps", Integer.toString(b.schedule.steps()));
+        if (b.prediction == Prediction.FLOW) {
+            c.put("schedule", FLOW_SCHEDULE);
+            c.put("timesteps", Integer.toString(FlowPath.TIME_SCALE));
+            c.put("flowTime", b.timeSampling.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        } else {
+            c.put("schedule", b.schedule.name());
+            c.put("timesteps", Integer.toString(b.schedule.steps()));
+        }
         c.put("prediction", b.prediction.name().toLowerCase(Locale.ROOT));
         c.put("lr", Float.toString(b.learningRate));
         c.put("emaDecay", Float.toString(b.emaDecay));
@@ -229,7 +249,8 @@ public final class DiffusionTrainer implements TrainingTask {
     }
 
     /**
-     * Returns the noise schedule the network is trained with.
+     * Returns the noise schedule the network is trained with ({@code null} for flow matching, whose
+     * path is the straight line of {@link FlowPath}).
      *
      * @return the schedule
      */
@@ -266,6 +287,8 @@ public final class DiffusionTrainer implements TrainingTask {
         private String runName = "";
         private float[][] referencePoints;
         private float gradientClip = 1f;
+        private FlowMatchingLoss.TimeSampling timeSampling = FlowMatchingLoss.TimeSampling.UNIFORM;
+        private UnaryOperator<NDArray> decoder;
 
         private Builder() {}
 
@@ -296,9 +319,10 @@ public final class DiffusionTrainer implements TrainingTask {
         }
 
         /**
-         * Sets what the denoiser predicts (default ε).
+         * Sets what the denoiser predicts, and so the objective (default ε): ε or v train with
+         * {@link DdpmLoss}, {@link Prediction#FLOW} with {@link FlowMatchingLoss}.
          *
-         * @param prediction ε or v
+         * @param prediction ε, v or the flow velocity
          * @return this
          */
         public Builder optPrediction(Prediction prediction) {
@@ -345,7 +369,7 @@ public final class DiffusionTrainer implements TrainingTask {
             this.sampleShape = spec.sampleShape();
             this.prediction = spec.prediction();
             this.numClasses = spec.numClasses();
-            this.schedule = spec.noiseSchedule();
+            this.schedule = spec.prediction() == Prediction.FLOW ? null : spec.noiseSchedule();
             return this;
         }
 
@@ -433,6 +457,29 @@ public final class DiffusionTrainer implements TrainingTask {
         }
 
         /**
+         * Sets how flow matching draws its training times s (default uniform).
+         *
+         * @param timeSampling p(s)
+         * @return this
+         */
+        public Builder optTimeSampling(FlowMatchingLoss.TimeSampling timeSampling) {
+            this.timeSampling = timeSampling;
+            return this;
+        }
+
+        /**
+         * Decodes the progress samples before drawing them (latent diffusion: the autoencoder's
+         * decoder).
+         *
+         * @param decoder latents → images in [−1, 1]
+         * @return this
+         */
+        public Builder optDecoder(UnaryOperator<NDArray> decoder) {
+            this.decoder = decoder;
+            return this;
+        }
+
+        /**
          * Names the run in image provenance.
          *
          * @param name the run
@@ -490,7 +537,13 @@ public final class DiffusionTrainer implements TrainingTask {
                                 + prediction
                                 + ".");
             }
-            if (schedule == null) {
+            if (prediction == Prediction.FLOW) {
+                if (schedule != null) {
+                    throw new GenLabException(
+                            "DiffusionTrainer: a flow-matching model has no noise schedule (its"
+                                    + " path is a straight line); drop optSchedule.");
+                }
+            } else if (schedule == null) {
                 schedule = NoiseSchedule.linear(1000);
             }
             return new DiffusionTrainer(this);

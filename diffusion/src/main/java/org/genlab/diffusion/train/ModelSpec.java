@@ -35,9 +35,10 @@ import org.genlab.diffusion.schedule.NoiseSchedule;
  * @param height H (1 for the MLP)
  * @param width W (1 for the MLP)
  * @param numClasses K, or 0 for unconditional
- * @param schedule {@code linear} or {@code cosine} (what {@link NoiseSchedule#byName} knows)
- * @param steps T
- * @param prediction ε or v
+ * @param schedule {@code linear} or {@code cosine} (what {@link NoiseSchedule#byName} knows), or
+ *     {@code flow} for a flow-matching model
+ * @param steps T (1000, the network's time scale, for flow matching)
+ * @param prediction ε, v or the flow velocity
  */
 public record ModelSpec(
         String network,
@@ -119,6 +120,10 @@ public record ModelSpec(
      * @return the schedule
      */
     public NoiseSchedule noiseSchedule() {
+        if (prediction == Prediction.FLOW) {
+            throw new GenLabException(
+                    "A flow-matching model has no noise schedule: sample it with FlowSampler.");
+        }
         return NoiseSchedule.byName(schedule, steps);
     }
 
@@ -174,7 +179,11 @@ public record ModelSpec(
                             + " GenLab).");
         }
         String schedule = c.get("schedule");
-        if (schedule != null && !schedule.equals("linear") && !schedule.equals("cosine")) {
+        if (schedule != null
+                && !schedule.equals("linear")
+                && !schedule.equals("cosine")
+                && !(schedule.equals(DiffusionTrainer.FLOW_SCHEDULE)
+                        && prediction.equals("FLOW"))) {
             throw new GenLabException(
                     "This run was trained with a custom noise schedule ('"
                             + schedule

@@ -8,14 +8,18 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.genlab.core.GenLabException;
 import org.genlab.core.chart.Charts;
 import org.genlab.core.image.PngWriter;
 import org.genlab.core.image.Provenance;
 import org.genlab.core.image.SampleGrid;
 import org.genlab.core.runtime.Seeds;
+import org.genlab.diffusion.flow.FlowPath;
+import org.genlab.diffusion.flow.FlowSampler;
 import org.genlab.diffusion.guidance.ClassifierFreeGuidance;
 import org.genlab.diffusion.nn.Denoiser;
+import org.genlab.diffusion.nn.Prediction;
 import org.genlab.diffusion.sampler.DdimSampler;
 import org.genlab.diffusion.sampler.DdpmSampler;
 import org.genlab.diffusion.sampler.Sampler;
@@ -34,8 +38,11 @@ import org.genlab.diffusion.schedule.NoiseSchedule;
  *       class-conditional model draws one class per column with classifier-free guidance.
  * </ul>
  *
- * Samples of any other rank are not drawn. {@code DiffusionTrainer} calls {@link #write} with the
- * EMA weights swapped in.
+ * A flow-matching model is integrated with Euler steps ({@code FlowSampler}) instead, and a latent
+ * model's samples are decoded ({@link Builder#optDecoder}) before they are drawn.
+ *
+ * <p>Samples of any other rank are not drawn. {@code DiffusionTrainer} calls {@link #write} with
+ * the EMA weights swapped in.
  *
  * <pre>{@code
  * ProgressSamples pictures = ProgressSamples.builder()
@@ -55,6 +62,7 @@ public final class ProgressSamples {
     private final String model;
     private final String runName;
     private final float[][] referencePoints;
+    private final UnaryOperator<NDArray> decoder;
 
     private ProgressSamples(Builder b) {
         schedule = b.schedule;
@@ -67,6 +75,7 @@ public final class ProgressSamples {
         model = b.model;
         runName = b.runName;
         referencePoints = b.referencePoints;
+        decoder = b.decoder;
     }
 
     /**
@@ -103,16 +112,7 @@ public final class ProgressSamples {
         boolean points = sampleShape.dimension() == 1;
         try (NDManager m = manager.newSubManager()) {
             Seeds.seed(seed);
-            Sampler sampler =
-                    points
-                            ? DdpmSampler.builder()
-                                    .setSchedule(schedule)
-                                    .optClipDenoised(false)
-                                    .build()
-                            : DdimSampler.builder()
-                                    .setSchedule(schedule)
-                                    .optSteps(Math.min(steps, schedule.steps()))
-                                    .build();
+            Sampler sampler = sampler(denoiser, points);
             Path file = folder.resolve(String.format(Locale.ROOT, "step-%07d.png", step));
             Provenance prov =
                     Provenance.builder()
@@ -136,6 +136,22 @@ public final class ProgressSamples {
         }
     }
 
+    private Sampler sampler(Denoiser denoiser, boolean points) {
+        if (denoiser.prediction() == Prediction.FLOW) {
+            return FlowSampler.builder().optSteps(Math.min(steps, FlowPath.TIME_SCALE)).build();
+        }
+        if (schedule == null) {
+            throw new GenLabException(
+                    "ProgressSamples: a " + denoiser.prediction() + " model needs setSchedule.");
+        }
+        return points
+                ? DdpmSampler.builder().setSchedule(schedule).optClipDenoised(false).build()
+                : DdimSampler.builder()
+                        .setSchedule(schedule)
+                        .optSteps(Math.min(steps, schedule.steps()))
+                        .build();
+    }
+
     private BufferedImage scatter(NDArray x, long step) {
         Map<String, float[][]> series = new LinkedHashMap<>();
         if (referencePoints != null) {
@@ -143,7 +159,7 @@ public final class ProgressSamples {
         }
         NDArray xy = x.getShape().get(1) == 2 ? x : x.get(":, 0:2");
         series.put("samples", Charts.toPoints(xy));
-        return Charts.toImage(Charts.scatter(series, "DDPM samples, step " + step), 600, 600);
+        return Charts.toImage(Charts.scatter(series, "Samples, step " + step), 600, 600);
     }
 
     private BufferedImage grid(Sampler sampler, Denoiser d, NDManager m, Shape batch) {
@@ -160,10 +176,13 @@ public final class ProgressSamples {
             den = new ClassifierFreeGuidance(d, numClasses, guidance);
         }
         NDArray x = sampler.sample(den, m, batch, labels);
+        if (decoder != null) {
+            x = decoder.apply(x);
+        }
         return SampleGrid.builder()
                 .setImages(x)
                 .optColumns(columns)
-                .optScale(sampleShape.get(1) <= 32 ? 2 : 1)
+                .optScale(x.getShape().get(2) <= 32 ? 2 : 1)
                 .build()
                 .render();
     }
@@ -180,11 +199,12 @@ public final class ProgressSamples {
         private String model = "";
         private String runName = "";
         private float[][] referencePoints;
+        private UnaryOperator<NDArray> decoder;
 
         private Builder() {}
 
         /**
-         * Sets the schedule the model was trained with.
+         * Sets the schedule the model was trained with (not needed by a flow-matching model).
          *
          * @param schedule the schedule
          * @return this
@@ -259,14 +279,25 @@ public final class ProgressSamples {
         }
 
         /**
+         * Decodes samples before drawing them: a latent model's samples go through its
+         * autoencoder's decoder (latent diffusion).
+         *
+         * @param decoder latents (B, c, h, w) → images (B, C, H, W) in [−1, 1]
+         * @return this
+         */
+        public Builder optDecoder(UnaryOperator<NDArray> decoder) {
+            this.decoder = decoder;
+            return this;
+        }
+
+        /**
          * Builds the writer.
          *
          * @return the writer
          */
         public ProgressSamples build() {
-            if (schedule == null || sampleShape == null) {
-                throw new GenLabException(
-                        "ProgressSamples: setSchedule and setSampleShape are required.");
+            if (sampleShape == null) {
+                throw new GenLabException("ProgressSamples: setSampleShape is required.");
             }
             if (count < 1 || steps < 1) {
                 throw new GenLabException(
