@@ -55,6 +55,9 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "Data cache (default: ~/.genlab/data).")
     Path dataDir;
 
+    @Option(names = "--note", description = "A line of text shown under the report's title.")
+    String note;
+
     @Override
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
@@ -73,7 +76,7 @@ public final class CompareCommand implements Callable<Integer> {
             b.addRun(r);
         }
         ComparisonResult result = b.build().run();
-        Path page = HtmlReport.write(result, out);
+        Path page = HtmlReport.write(result, out, note);
         w.println("Report: " + page.toAbsolutePath());
         w.println("Numbers: " + out.resolve("report.json").toAbsolutePath());
         w.flush();

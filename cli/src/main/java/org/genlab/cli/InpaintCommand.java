@@ -2,14 +2,13 @@ package org.genlab.cli;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Block;
+import ai.djl.ndarray.types.Shape;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.genlab.core.GenLabException;
-import org.genlab.core.checkpoint.Checkpoint;
 import org.genlab.core.image.ImageTensors;
 import org.genlab.core.image.PngWriter;
 import org.genlab.core.image.Provenance;
@@ -18,9 +17,10 @@ import org.genlab.core.runtime.Seeds;
 import org.genlab.core.train.RunFolder;
 import org.genlab.diffusion.guidance.ClassifierFreeGuidance;
 import org.genlab.diffusion.inpaint.Inpainter;
+import org.genlab.diffusion.latent.LatentDiffusion;
 import org.genlab.diffusion.nn.Denoiser;
-import org.genlab.diffusion.sampler.DdimSampler;
 import org.genlab.diffusion.train.ModelSpec;
+import org.genlab.diffusion.train.TrainedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,8 +29,9 @@ import picocli.CommandLine.Option;
         name = "inpaint",
         mixinStandardHelpOptions = true,
         description = {
-            "Fill in part of an image with a trained diffusion model (RePaint, Lugmayr et"
-                    + " al. 2022). Writes a PNG: the input, the masked input and --n completions."
+            "Fill in part of an image with a trained diffusion or flow model (RePaint, Lugmayr"
+                    + " et al. 2022; on a latent run approximately, on the latent grid). Writes a"
+                    + " PNG: the input, the masked input and --n completions."
         })
 public final class InpaintCommand implements Callable<Integer> {
 
@@ -53,7 +54,7 @@ public final class InpaintCommand implements Callable<Integer> {
     @Option(names = "--guidance", defaultValue = "3", description = "Guidance weight w.")
     float guidance;
 
-    @Option(names = "--steps", defaultValue = "100", description = "DDIM steps.")
+    @Option(names = "--steps", defaultValue = "100", description = "DDIM (or Euler) steps.")
     int steps;
 
     @Option(names = "--resample", defaultValue = "5", description = "RePaint resamplings r.")
@@ -67,6 +68,20 @@ public final class InpaintCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (n < 1 || n > 256) {
+            throw new GenLabException("--n must be in 1..256, got " + n + ".");
+        }
+        if (steps < 1 || steps > 1000 || resample < 1 || resample > 50) {
+            throw new GenLabException(
+                    "--steps must be in 1..1000 and --resample in 1..50, got "
+                            + steps
+                            + " and "
+                            + resample
+                            + ".");
+        }
+        if (!Float.isFinite(guidance) || guidance < 0) {
+            throw new GenLabException("--guidance must be a number ≥ 0, got " + guidance + ".");
+        }
         RunFolder folder = RunFolder.open(run);
         // a run of a custom denoiser or schedule stops here, with a line on sampling it from code
         ModelSpec spec = ModelSpec.fromConfig(folder.config());
@@ -77,41 +92,46 @@ public final class InpaintCommand implements Callable<Integer> {
         if (!Files.isRegularFile(image)) {
             throw new GenLabException("No image at " + image + ".");
         }
+        if (mask.endsWith(".png") && !Files.isRegularFile(Path.of(mask))) {
+            throw new GenLabException("No mask image at " + mask + ".");
+        }
         if (clazz != null && (spec.numClasses() == 0 || clazz < 0 || clazz >= spec.numClasses())) {
             throw new GenLabException("--class needs a conditional run and a valid class.");
         }
         long seed = GlobalOptions.seed();
-        try (NDManager m = NDManager.newBaseManager(GlobalOptions.device())) {
-            Block block = spec.build(m);
-            Checkpoint.loadNetwork(
-                    folder.checkpointFile(), ModelSpec.MODEL, ModelSpec.NETWORK, block, true);
-            NDArray x = load(m, image, spec);
-            NDArray known = x.repeat(0, n);
+        try (NDManager m = NDManager.newBaseManager(GlobalOptions.device());
+                TrainedModel model = TrainedModel.open(folder, m, true)) {
+            Shape img = model.imageShape();
+            NDArray x = load(m, image, img);
             NDArray mk;
             if (mask.endsWith(".png")) {
-                NDArray white = load(m, Path.of(mask), spec).get(":, 0:1");
+                NDArray white = load(m, Path.of(mask), img).get(":, 0:1");
                 mk = white.lt(0f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
             } else {
-                mk = Inpainter.mask(m, mask, spec.height(), spec.width());
+                mk = Inpainter.mask(m, mask, (int) img.get(1), (int) img.get(2));
             }
-            Denoiser d = spec.denoiser(block);
+            // a latent model inpaints its latent grid: approximate, the known pixels are pasted
+            // back after decoding
+            NDArray known = model.encode(x).repeat(0, n);
+            NDArray latentMask =
+                    model.isLatent() ? LatentDiffusion.latentMask(mk, model.sampleShape()) : mk;
+            Denoiser d = model.denoiser();
             NDArray labels = null;
             if (clazz != null) {
-                labels = m.full(new ai.djl.ndarray.types.Shape(n), (long) clazz);
+                labels = m.full(new Shape(n), (long) clazz);
                 d = new ClassifierFreeGuidance(d, spec.numClasses(), guidance);
             }
             Seeds.seed(seed);
             Inpainter inp =
                     Inpainter.builder()
-                            .setSampler(
-                                    DdimSampler.builder()
-                                            .setSchedule(spec.noiseSchedule())
-                                            .optSteps(steps)
-                                            .build())
+                            .setSampler(model.sampler(model.defaultSampler(), steps, 0f))
                             .optResampling(resample)
                             .build();
-            NDArray done = inp.inpaint(d, known, mk, labels, null);
-            NDArray shown = x.mul(mk).sub(mk.sub(1f).abs().mul(0.5f).mul(0f));
+            NDArray done = model.decode(inp.inpaint(d, known, latentMask, labels, null));
+            if (model.isLatent()) {
+                done = LatentDiffusion.pasteKnown(x.repeat(0, n), done, mk);
+            }
+            NDArray shown = x.mul(mk);
             NDArray all = x.concat(shown, 0).concat(done, 0);
             Path file = out != null ? out : folder.samplesDir().resolve("inpaint.png");
             PngWriter.write(
@@ -123,19 +143,34 @@ public final class InpaintCommand implements Callable<Integer> {
                             .render(),
                     file,
                     Provenance.builder()
-                            .optModel("diffusion unet (RePaint)")
+                            .optModel(
+                                    (model.isFlow() ? "flow" : "diffusion")
+                                            + (model.isLatent() ? " latent" : "")
+                                            + " unet (RePaint"
+                                            + (model.isLatent() ? ", in latent space" : "")
+                                            + ")")
                             .optRun(run.getFileName().toString())
                             .optSeed(seed)
                             .opt("mask", mask)
                             .build());
-            System.out.println("Wrote input, masked input and " + n + " completions to " + file);
+            System.out.println(
+                    "Wrote input, masked input and "
+                            + n
+                            + " completions to "
+                            + file
+                            + (model.isLatent()
+                                    ? " (latent run: the mask was applied on the "
+                                            + model.sampleShape()
+                                            + " latent grid, approximate at its border; the"
+                                            + " known pixels are pasted back)"
+                                    : ""));
         }
         return 0;
     }
 
-    private static NDArray load(NDManager m, Path png, ModelSpec spec) {
+    private static NDArray load(NDManager m, Path png, Shape shape) {
         BufferedImage img = PngWriter.read(png);
-        if (img.getWidth() != spec.width() || img.getHeight() != spec.height()) {
+        if (img.getWidth() != shape.get(2) || img.getHeight() != shape.get(1)) {
             throw new GenLabException(
                     png
                             + " is "
@@ -143,11 +178,11 @@ public final class InpaintCommand implements Callable<Integer> {
                             + "×"
                             + img.getHeight()
                             + "; this model needs "
-                            + spec.width()
+                            + shape.get(2)
                             + "×"
-                            + spec.height()
+                            + shape.get(1)
                             + ".");
         }
-        return ImageTensors.toTensor(m, List.of(img), spec.channels());
+        return ImageTensors.toTensor(m, List.of(img), (int) shape.get(0));
     }
 }

@@ -2,46 +2,52 @@ package org.genlab.cli;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Block;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.genlab.core.GenLabException;
-import org.genlab.core.checkpoint.Checkpoint;
 import org.genlab.core.image.AnimatedGif;
 import org.genlab.core.image.PngWriter;
 import org.genlab.core.image.Provenance;
 import org.genlab.core.image.SampleGrid;
 import org.genlab.core.runtime.Seeds;
 import org.genlab.core.train.RunFolder;
+import org.genlab.diffusion.flow.FlowSampler;
 import org.genlab.diffusion.guidance.ClassifierFreeGuidance;
+import org.genlab.diffusion.guidance.ClassifierGuidance;
 import org.genlab.diffusion.nn.Denoiser;
-import org.genlab.diffusion.sampler.DdimSampler;
-import org.genlab.diffusion.sampler.DdpmSampler;
 import org.genlab.diffusion.sampler.Sampler;
 import org.genlab.diffusion.train.ModelSpec;
+import org.genlab.diffusion.train.TrainedModel;
 import org.genlab.diffusion.viz.Trajectories;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code genlab sample diffusion}: draws samples from a trained diffusion run. */
+/** {@code genlab sample diffusion}: draws samples from a trained diffusion or flow run. */
 @Command(
         name = "diffusion",
         mixinStandardHelpOptions = true,
         description = {
-            "Sample a trained diffusion model with DDPM (all T steps) or DDIM (any number"
-                    + " of steps); EMA weights. Writes a PNG grid (and with --gif the denoising"
-                    + " trajectory)."
+            "Sample a trained diffusion model with DDPM (all T steps) or DDIM (any number of"
+                    + " steps), or a flow-matching model with Euler or Heun steps; latent runs are"
+                    + " decoded by their autoencoder. EMA weights. Writes a PNG grid (and with"
+                    + " --gif the denoising trajectory)."
         })
 public final class SampleDiffusionCommand implements Callable<Integer> {
 
     @Option(names = "--run", required = true, description = "The run folder.")
     Path run;
 
-    @Option(names = "--sampler", defaultValue = "ddim", description = "ddpm or ddim.")
+    @Option(
+            names = "--sampler",
+            description =
+                    "ddpm or ddim (default) for DDPM runs; euler (default) or heun for flow runs.")
     String sampler;
 
-    @Option(names = "--steps", defaultValue = "50", description = "DDIM steps (default 50).")
+    @Option(
+            names = "--steps",
+            defaultValue = "50",
+            description = "DDIM, Euler or Heun steps (default 50).")
     int steps;
 
     @Option(names = "--eta", defaultValue = "0", description = "DDIM η (0 = deterministic).")
@@ -57,11 +63,19 @@ public final class SampleDiffusionCommand implements Callable<Integer> {
     float guidance;
 
     @Option(
+            names = "--classifier-scale",
+            description =
+                    "Classifier guidance scale s (Dhariwal & Nichol 2021) towards --class (or one"
+                            + " class per column), with the run's noisy classifier (genlab train"
+                            + " noisy-classifier); works on unconditional runs too.")
+    Float classifierScale;
+
+    @Option(
             names = "--no-ema",
             description = "Sample with the raw trained weights instead of their EMA.")
     boolean noEma;
 
-    @Option(names = "--n", defaultValue = "64", description = "How many samples.")
+    @Option(names = "--n", defaultValue = "64", description = "How many samples (1 to 4096).")
     int n;
 
     @Option(names = "--gif", description = "Also write the trajectory GIF and x_t/x̂_0 strip.")
@@ -72,6 +86,18 @@ public final class SampleDiffusionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (n < 1 || n > 4096) {
+            throw new GenLabException("--n must be in 1..4096, got " + n + ".");
+        }
+        if (steps < 1 || steps > 1000) {
+            throw new GenLabException("--steps must be in 1..1000, got " + steps + ".");
+        }
+        if (!(eta >= 0 && eta <= 1)) {
+            throw new GenLabException("--eta must be in [0, 1], got " + eta + ".");
+        }
+        if (!Float.isFinite(guidance) || guidance < 0) {
+            throw new GenLabException("--guidance must be a number ≥ 0, got " + guidance + ".");
+        }
         RunFolder folder = RunFolder.open(run);
         // a run of a custom denoiser or schedule stops here, with a line on sampling it from code
         ModelSpec spec = ModelSpec.fromConfig(folder.config());
@@ -83,58 +109,82 @@ public final class SampleDiffusionCommand implements Callable<Integer> {
                             + folder.samplesDir()
                             + ".");
         }
-        if (n < 1) {
-            throw new GenLabException("--n must be ≥ 1.");
-        }
-        if (clazz != null && (spec.numClasses() == 0 || clazz < 0 || clazz >= spec.numClasses())) {
+        if (classifierScale != null && !(classifierScale >= 0 && classifierScale < 1000)) {
             throw new GenLabException(
-                    spec.numClasses() == 0
-                            ? "--class needs a run trained with --conditional."
-                            : "--class must be in 0.." + (spec.numClasses() - 1) + ".");
+                    "--classifier-scale must be a number in [0, 1000), got "
+                            + classifierScale
+                            + ".");
+        }
+        boolean guided = classifierScale != null;
+        int classes = guided ? 10 : spec.numClasses();
+        if (clazz != null && (classes == 0 || clazz < 0 || clazz >= classes)) {
+            throw new GenLabException(
+                    classes == 0
+                            ? "--class needs a run trained with --conditional, or"
+                                    + " --classifier-scale."
+                            : "--class must be in 0.." + (classes - 1) + ".");
         }
         long seed = GlobalOptions.seed();
-        try (NDManager m = NDManager.newBaseManager(GlobalOptions.device())) {
-            Block block = spec.build(m);
-            Checkpoint cp = Checkpoint.inspect(folder.checkpointFile());
-            Checkpoint.loadNetwork(
-                    folder.checkpointFile(), ModelSpec.MODEL, ModelSpec.NETWORK, block, !noEma);
-            Sampler s = sampler(spec);
-            Denoiser d = spec.denoiser(block);
+        try (NDManager m = NDManager.newBaseManager(GlobalOptions.device());
+                TrainedModel model = TrainedModel.open(folder, m, !noEma)) {
+            String name = sampler != null ? sampler : model.defaultSampler();
+            Sampler s = model.sampler(name, steps, eta);
+            Denoiser d = model.denoiser();
             NDArray labels = null;
             int columns = (int) Math.ceil(Math.sqrt(n));
-            if (spec.numClasses() > 0) {
+            if (classes > 0) {
                 long[] l = new long[n];
                 for (int i = 0; i < n; i++) {
-                    l[i] = clazz != null ? clazz : i % spec.numClasses();
+                    l[i] = clazz != null ? clazz : i % classes;
                 }
                 labels = m.create(l);
                 if (clazz == null) {
-                    columns = spec.numClasses();
+                    columns = classes;
                 }
+            }
+            if (spec.numClasses() > 0) {
                 d = new ClassifierFreeGuidance(d, spec.numClasses(), guidance);
             }
+            if (guided) {
+                d =
+                        ClassifierGuidance.builder()
+                                .setDenoiser(d)
+                                .setClassifier(
+                                        GuidanceClassifiers.load(run, m, model.sampleShape()))
+                                .setSampler(s)
+                                .optScale(classifierScale)
+                                .optPassLabels(spec.numClasses() > 0)
+                                .build();
+            }
             Seeds.seed(seed);
-            NDArray xT = m.randomNormal(spec.batchShape(n));
+            NDArray xT = m.randomNormal(model.batchShape(n));
             Trajectories.Recorder rec =
                     gif
                             ? new Trajectories.Recorder(
-                                    Math.max(1, s.timesteps().length / 25), columns, 2)
+                                            Math.max(1, s.timesteps().length / 25), columns, 2)
+                                    .optLastStep(s.timesteps().length - 1)
+                                    .optDecoder(model::decode)
                             : null;
             long t0 = System.nanoTime();
-            NDArray x = s.sample(d, xT, labels, rec);
+            NDArray x = model.decode(s.sample(d, xT, labels, rec));
             x.toFloatArray();
             double secs = (System.nanoTime() - t0) / 1e9;
-            String name = sampler + (sampler.equals("ddim") ? "-" + steps : "");
-            Path file = out != null ? out : folder.samplesDir().resolve(name + ".png");
+            String label = name + (name.equals("ddpm") ? "" : "-" + steps);
+            Path file = out != null ? out : folder.samplesDir().resolve(label + ".png");
             Provenance prov =
                     Provenance.builder()
-                            .optModel("diffusion unet, step " + cp.getStep())
+                            .optModel(
+                                    (model.isFlow() ? "flow" : "diffusion")
+                                            + (model.isLatent() ? " latent" : "")
+                                            + " unet, step "
+                                            + model.checkpoint().getStep())
                             .optRun(run.getFileName().toString())
                             .optSeed(seed)
-                            .opt("sampler", name + (sampler.equals("ddim") ? " eta=" + eta : ""))
+                            .opt("sampler", label + (name.equals("ddim") ? " eta=" + eta : ""))
                             .opt(
                                     "guidance",
-                                    spec.numClasses() > 0 ? Float.toString(guidance) : "none")
+                                    (spec.numClasses() > 0 ? "cfg w=" + guidance : "none")
+                                            + (guided ? ", classifier s=" + classifierScale : ""))
                             .build();
             PngWriter.write(
                     SampleGrid.builder()
@@ -150,31 +200,22 @@ public final class SampleDiffusionCommand implements Callable<Integer> {
                 AnimatedGif.write(Path.of(base + "-trajectory.gif"), rec.frames(), 80, 1500, prov);
                 PngWriter.write(rec.strip(), Path.of(base + "-strip.png"), prov);
             }
+            int calls =
+                    s instanceof FlowSampler
+                                    && ((FlowSampler) s).method() == FlowSampler.Method.HEUN
+                            ? 2 * s.timesteps().length - 1
+                            : s.timesteps().length;
             System.out.printf(
                     Locale.ROOT,
-                    "Wrote %d samples to %s: %s, %d network calls, %.2f s (%.2f images/s).%n",
+                    "Wrote %d samples to %s: %s, %d network calls%s, %.2f s (%.2f images/s).%n",
                     n,
                     file,
-                    name,
-                    s.timesteps().length,
+                    label,
+                    calls,
+                    model.isLatent() ? " on latents " + model.sampleShape() + " + decoding" : "",
                     secs,
                     n / secs);
         }
         return 0;
-    }
-
-    private Sampler sampler(ModelSpec spec) {
-        switch (sampler) {
-            case "ddpm":
-                return DdpmSampler.builder().setSchedule(spec.noiseSchedule()).build();
-            case "ddim":
-                return DdimSampler.builder()
-                        .setSchedule(spec.noiseSchedule())
-                        .optSteps(steps)
-                        .optEta(eta)
-                        .build();
-            default:
-                throw new GenLabException("Unknown --sampler '" + sampler + "': use ddpm or ddim.");
-        }
     }
 }

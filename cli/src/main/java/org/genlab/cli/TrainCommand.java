@@ -3,12 +3,20 @@ package org.genlab.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code genlab train}: the parent of {@code train gan} and {@code train diffusion}. */
+/**
+ * {@code genlab train}: the parent of {@code train gan}, {@code train diffusion} and {@code train
+ * autoencoder}.
+ */
 @Command(
         name = "train",
         mixinStandardHelpOptions = true,
         description = "Train a model and write a run folder (samples, losses, checkpoint, config).",
-        subcommands = {TrainGanCommand.class, TrainDiffusionCommand.class})
+        subcommands = {
+            TrainGanCommand.class,
+            TrainDiffusionCommand.class,
+            TrainAutoencoderCommand.class,
+            TrainNoisyClassifierCommand.class
+        })
 public final class TrainCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -3,15 +3,20 @@ package org.genlab.cli;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.genlab.autoencoder.LatentSpace;
 import org.genlab.core.GenLabException;
 import org.genlab.core.data.BatchSource;
 import org.genlab.core.data.SampleSet;
+import org.genlab.core.image.AnimatedGif;
+import org.genlab.core.image.PngWriter;
+import org.genlab.core.image.Provenance;
 import org.genlab.core.runtime.Devices;
 import org.genlab.core.runtime.Seeds;
 import org.genlab.core.train.RunFolder;
@@ -19,9 +24,18 @@ import org.genlab.core.train.TrainingLoop;
 import org.genlab.datasets.ImageDataset;
 import org.genlab.datasets.Split;
 import org.genlab.datasets.toy.ToyDataset;
+import org.genlab.diffusion.flow.FlowMatchingLoss;
+import org.genlab.diffusion.flow.FlowPath;
+import org.genlab.diffusion.flow.FlowSampler;
+import org.genlab.diffusion.latent.LatentDiffusion;
+import org.genlab.diffusion.nn.Denoiser;
 import org.genlab.diffusion.nn.Prediction;
+import org.genlab.diffusion.sampler.DdpmSampler;
+import org.genlab.diffusion.sampler.Sampler;
+import org.genlab.diffusion.schedule.NoiseSchedule;
 import org.genlab.diffusion.train.DiffusionTrainer;
 import org.genlab.diffusion.train.ModelSpec;
+import org.genlab.diffusion.viz.PointClouds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,9 +44,10 @@ import picocli.CommandLine.Option;
         name = "diffusion",
         mixinStandardHelpOptions = true,
         description = {
-            "Train a denoising diffusion model (Ho et al. 2020): a UNet on MNIST,"
-                    + " Fashion-MNIST or CIFAR-10, or an MLP on a 2D toy set. Progress samples (DDIM,"
-                    + " EMA weights) go to RUN/samples, the checkpoint to RUN/checkpoint.zip; Ctrl-C"
+            "Train a denoising diffusion model (Ho et al. 2020) or a flow-matching model"
+                    + " (--objective flow): a UNet on MNIST, Fashion-MNIST or CIFAR-10 pixels, or"
+                    + " on an autoencoder's latents (--latent RUN), or an MLP on a 2D toy set."
+                    + " Progress samples (DDIM or Euler, EMA weights) go to RUN/samples, the checkpoint to RUN/checkpoint.zip; Ctrl-C"
                     + " saves, --resume continues."
         })
 public final class TrainDiffusionCommand implements Callable<Integer> {
@@ -41,15 +56,36 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
 
     @Option(
             names = "--dataset",
-            required = true,
-            description = "mnist, fashion-mnist, cifar10, ring, moons, swissroll or checkerboard.")
+            description =
+                    "mnist, fashion-mnist, cifar10, ring, moons, swissroll or checkerboard"
+                            + " (with --latent: the autoencoder's, by default).")
     String dataset;
 
-    @Option(names = "--schedule", defaultValue = "linear", description = "linear or cosine.")
+    @Option(
+            names = "--objective",
+            defaultValue = "ddpm",
+            description =
+                    "ddpm (predict the noise ε or v, Ho et al. 2020) or flow (flow matching:"
+                            + " predict the velocity of a straight path, Lipman et al. 2023).")
+    String objective;
+
+    @Option(
+            names = "--latent",
+            description =
+                    "Train in the latent space of this autoencoder run (genlab train autoencoder):"
+                            + " latent diffusion, Rombach et al. 2022.")
+    Path latent;
+
+    @Option(
+            names = "--flow-time",
+            description = "How flow matching draws its times: uniform (default) or logit-normal.")
+    String flowTime;
+
+    @Option(names = "--schedule", description = "linear (default) or cosine (ddpm only).")
     String schedule;
 
-    @Option(names = "--timesteps", defaultValue = "1000", description = "T (default 1000).")
-    int timesteps;
+    @Option(names = "--timesteps", description = "T (default 1000; ddpm only).")
+    Integer timesteps;
 
     @Option(
             names = "--conditional",
@@ -58,11 +94,12 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
 
     @Option(
             names = "--preset",
-            defaultValue = "cpu",
-            description = "UNet size: cpu (base 32, 2 levels) or gpu (base 128, Ho et al.).")
+            description =
+                    "UNet size: cpu (base 32, 2 levels; the default on pixels), gpu (base 128, Ho"
+                            + " et al.) or latent (base 64, one level; the default with --latent).")
     String preset;
 
-    @Option(names = "--prediction", defaultValue = "epsilon", description = "epsilon or v.")
+    @Option(names = "--prediction", description = "epsilon (default) or v (ddpm only).")
     String prediction;
 
     @Option(
@@ -116,39 +153,112 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Hide the progress bar.")
     boolean noProgress;
 
+    @Option(
+            names = "--minutes",
+            description =
+                    "Stop after this much wall time even if --steps are not done (to train models"
+                            + " for the same time); the checkpoint and samples are written.")
+    Double minutes;
+
     @Override
     public Integer call() {
         validate();
-        boolean toy = dataset.matches(TOYS);
         Device device = GlobalOptions.device();
         long seed = GlobalOptions.seed();
-        Path dir = run != null ? run : Path.of("runs", "diffusion-" + dataset);
-        try (NDManager manager = NDManager.newBaseManager(device)) {
+        boolean flow = "flow".equals(objective);
+        LatentSpace space = latent != null ? LatentSpace.load(latent, device) : null;
+        if (space != null) {
+            if (dataset != null && !dataset.equals(space.dataset())) {
+                space.close();
+                throw new GenLabException(
+                        "The autoencoder in "
+                                + latent
+                                + " was trained on "
+                                + space.dataset()
+                                + ", not "
+                                + dataset
+                                + ": drop --dataset or give that autoencoder's data set.");
+            }
+            dataset = space.dataset();
+        }
+        if (dataset == null) {
+            throw new GenLabException("Give --dataset (or --latent RUN of an autoencoder).");
+        }
+        boolean toy = dataset.matches(TOYS);
+        if (space != null && toy) {
+            space.close();
+            throw new GenLabException("--latent needs an image data set, not " + dataset + ".");
+        }
+        String net = preset != null ? preset : space != null ? "latent" : "cpu";
+        String sched =
+                flow ? DiffusionTrainer.FLOW_SCHEDULE : schedule != null ? schedule : "linear";
+        int t = flow ? FlowPath.TIME_SCALE : timesteps != null ? timesteps : 1000;
+        Path dir =
+                run != null
+                        ? run
+                        : Path.of(
+                                "runs",
+                                (flow ? "flow-" : "diffusion-")
+                                        + (space != null ? "latent-" : "")
+                                        + dataset);
+        try (NDManager manager = NDManager.newBaseManager(device);
+                LatentSpace ae = space) {
             Seeds.seed(seed);
             // the whole set on the device once: each batch is one gather there
             SampleSet all;
             float[][] reference = null;
             ModelSpec spec;
-            Prediction pred = Prediction.valueOf(prediction.toUpperCase(Locale.ROOT));
+            Prediction pred =
+                    flow
+                            ? Prediction.FLOW
+                            : Prediction.valueOf(
+                                    (prediction != null ? prediction : "epsilon")
+                                            .toUpperCase(Locale.ROOT));
+            SampleSet pixels = null;
             if (toy) {
                 int n = limit != null ? limit : 10_000;
                 ToyDataset points = ToyDataset.byName(dataset, n, seed);
                 reference = points.points();
                 all = SampleSet.of(points.points(manager), null);
-                spec = new ModelSpec("mlp", preset, 2, 1, 1, 0, schedule, timesteps, pred);
+                spec = new ModelSpec("mlp", net, 2, 1, 1, 0, sched, t, pred);
+            } else if (ae != null) {
+                ImageDataset images = loadImages();
+                pixels = images.inMemory(manager);
+                long start = System.nanoTime();
+                all = LatentDiffusion.encode(ae, pixels, manager);
+                System.out.printf(
+                        Locale.ROOT,
+                        "Encoded %d images to %s latents in %.1f s (autoencoder %s, scale %.4f).%n",
+                        all.size(),
+                        ae.latentShape(),
+                        (System.nanoTime() - start) / 1e9,
+                        latent,
+                        ae.scale());
+                Shape z = ae.latentShape();
+                spec =
+                        new ModelSpec(
+                                "unet",
+                                net,
+                                (int) z.get(0),
+                                (int) z.get(1),
+                                (int) z.get(2),
+                                conditional ? 10 : 0,
+                                sched,
+                                t,
+                                pred);
             } else {
                 ImageDataset images = loadImages();
                 all = images.inMemory(manager);
                 spec =
                         new ModelSpec(
                                 "unet",
-                                preset,
+                                net,
                                 images.channels(),
                                 images.height(),
                                 images.width(),
                                 conditional ? 10 : 0,
-                                schedule,
-                                timesteps,
+                                sched,
+                                t,
                                 pred);
             }
             long n = all.size();
@@ -160,7 +270,7 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                                     ? (long) Math.ceil(epochs * batches.batchesPerEpoch())
                                     : toy ? 10_000 : 3000;
             // small networks train faster at 1e-3; Ho et al.'s 2e-4 suits the large GPU UNet
-            float rate = lr != null ? lr : toy || "cpu".equals(preset) ? 1e-3f : 2e-4f;
+            float rate = lr != null ? lr : "gpu".equals(net) ? 2e-4f : 1e-3f;
             Block model = spec.build(manager);
             Map<String, String> extra = new LinkedHashMap<>();
             if (initFrom != null) {
@@ -173,7 +283,12 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                         from.checkpointFile(), ModelSpec.MODEL, ModelSpec.NETWORK, model, false);
                 extra.put("initFrom", initFrom.toString());
             }
-            DiffusionTrainer task =
+            if (ae != null) {
+                extra.put(LatentDiffusion.RUN_KEY, latent.toAbsolutePath().normalize().toString());
+                extra.put(LatentDiffusion.SCALE_KEY, Float.toString(ae.scale()));
+                extra.put("imageShape", ae.imageShape().toString());
+            }
+            DiffusionTrainer.Builder builder =
                     DiffusionTrainer.builder()
                             .setModel(spec, model)
                             .setData(batches)
@@ -183,8 +298,17 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                             .optLabelDropout(labelDropout)
                             .optSamples(toy ? 2000 : conditional ? 40 : 64, 50, seed, 3f)
                             .optRunName(dir.getFileName().toString())
-                            .optReferencePoints(reference)
-                            .build();
+                            .optReferencePoints(reference);
+            if (flow) {
+                builder.optTimeSampling(
+                        "logit-normal".equals(flowTime)
+                                ? FlowMatchingLoss.TimeSampling.LOGIT_NORMAL
+                                : FlowMatchingLoss.TimeSampling.UNIFORM);
+            }
+            if (ae != null) {
+                builder.optDecoder(ae::decode);
+            }
+            DiffusionTrainer task = builder.build();
             // the trainer describes the model (ModelSpec keys, lr, emaDecay, labelDropout)
             Map<String, String> config = new LinkedHashMap<>(task.config());
             config.put("dataset", dataset);
@@ -206,6 +330,11 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                             .optResume(resume)
                             .optTaskName("diffusion " + dataset)
                             .optProgressBar(!noProgress)
+                            .optTimeLimit(
+                                    minutes == null
+                                            ? null
+                                            : java.time.Duration.ofMillis(
+                                                    Math.round(minutes * 60_000)))
                             .optConfig(config)
                             .build();
             loop.fit();
@@ -214,12 +343,18 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                 writeToyPictures(task, first(all, manager, 1000), reference, folder, seed);
             } else if (!toy) {
                 Seeds.seed(seed);
+                NDArray one = first(pixels != null ? pixels : all, manager, 1);
                 org.genlab.core.image.PngWriter.write(
-                        org.genlab.diffusion.viz.Trajectories.forwardStrip(
-                                task.schedule(), first(all, manager, 1), 11, 3),
+                        flow
+                                ? org.genlab.diffusion.viz.Trajectories.flowStrip(one, 11, 3)
+                                : org.genlab.diffusion.viz.Trajectories.forwardStrip(
+                                        task.schedule(), one, 11, 3),
                         folder.samplesDir().resolve("forward-strip.png"),
                         org.genlab.core.image.Provenance.builder()
-                                .optModel("forward process q(x_t|x_0), " + spec.schedule())
+                                .optModel(
+                                        flow
+                                                ? "straight path x_s = (1-s) x_0 + s eps"
+                                                : "forward process q(x_t|x_0), " + spec.schedule())
                                 .optRun(dir.getFileName().toString())
                                 .optSeed(seed)
                                 .build());
@@ -240,44 +375,58 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
 
     private static void writeToyPictures(
             DiffusionTrainer task, NDArray sub, float[][] reference, RunFolder folder, long seed) {
-        org.genlab.diffusion.schedule.NoiseSchedule s = task.schedule();
-        org.genlab.core.image.Provenance prov =
-                org.genlab.core.image.Provenance.builder()
-                        .optModel("diffusion mlp")
+        NoiseSchedule s = task.schedule();
+        boolean flow = s == null;
+        Provenance prov =
+                Provenance.builder()
+                        .optModel(flow ? "flow matching mlp" : "diffusion mlp")
                         .optRun(folder.dir().getFileName().toString())
                         .optSeed(seed)
                         .build();
         Path dir = folder.samplesDir();
         Seeds.seed(seed);
-        org.genlab.core.image.AnimatedGif.write(
+        AnimatedGif.write(
                 dir.resolve("forward.gif"),
-                org.genlab.diffusion.viz.PointClouds.forward(s, sub, 25, 480),
+                flow ? PointClouds.flowForward(sub, 25, 480) : PointClouds.forward(s, sub, 25, 480),
                 120,
                 1500,
                 prov);
-        // the reverse process and the drift fields, with the EMA weights
-        org.genlab.diffusion.nn.Denoiser d = task.denoiser();
+        // the reverse process and the drift (or velocity) fields, with the EMA weights
+        Denoiser d = task.denoiser();
         task.ema()
                 .withWeights(
                         () -> {
-                            org.genlab.diffusion.viz.PointClouds.Recorder rec =
-                                    org.genlab.diffusion.viz.PointClouds.reverse(
-                                            Math.max(1, s.steps() / 25), 480);
+                            Sampler sampler =
+                                    flow
+                                            ? FlowSampler.builder().optSteps(100).build()
+                                            : DdpmSampler.builder()
+                                                    .setSchedule(s)
+                                                    .optClipDenoised(false)
+                                                    .build();
+                            PointClouds.Recorder rec =
+                                    PointClouds.reverse(
+                                            Math.max(1, sampler.timesteps().length / 25), 480);
                             Seeds.seed(seed);
-                            org.genlab.diffusion.sampler.Sampler ddpm =
-                                    org.genlab.diffusion.sampler.DdpmSampler.builder()
-                                            .setSchedule(s)
-                                            .optClipDenoised(false)
-                                            .build();
-                            ddpm.sample(
+                            sampler.sample(
                                     d, sub.getManager().randomNormal(sub.getShape()), null, rec);
-                            org.genlab.core.image.AnimatedGif.write(
+                            AnimatedGif.write(
                                     dir.resolve("reverse.gif"), rec.frames(), 120, 1500, prov);
                             for (double f : new double[] {0.05, 0.25, 0.5, 0.9}) {
+                                if (flow) {
+                                    PngWriter.write(
+                                            PointClouds.velocityField(
+                                                    d, f, reference, 2.5f, 21, 520),
+                                            dir.resolve(
+                                                    String.format(
+                                                            Locale.ROOT,
+                                                            "velocity-s%03d.png",
+                                                            Math.round(f * 100))),
+                                            prov);
+                                    continue;
+                                }
                                 int t = (int) Math.round(f * (s.steps() - 1));
-                                org.genlab.core.image.PngWriter.write(
-                                        org.genlab.diffusion.viz.PointClouds.driftField(
-                                                d, s, t, reference, 2.5f, 21, 520),
+                                PngWriter.write(
+                                        PointClouds.driftField(d, s, t, reference, 2.5f, 21, 520),
                                         dir.resolve(
                                                 String.format(
                                                         Locale.ROOT, "drift-t%04d.png", t + 1)),
@@ -307,38 +456,73 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        if (!dataset.matches("mnist|fashion-mnist|cifar10|" + TOYS)) {
+        if (dataset != null && !dataset.matches("mnist|fashion-mnist|cifar10|" + TOYS)) {
             throw new GenLabException(
                     "Unknown --dataset '"
                             + dataset
                             + "': use mnist, fashion-mnist, cifar10, ring, moons, swissroll or"
                             + " checkerboard.");
         }
-        if (!schedule.matches("linear|cosine")) {
+        if (!objective.matches("ddpm|flow")) {
+            throw new GenLabException("Unknown --objective '" + objective + "': use ddpm or flow.");
+        }
+        if ("flow".equals(objective)) {
+            for (String[] f :
+                    new String[][] {
+                        {"--schedule", schedule},
+                        {"--timesteps", timesteps == null ? null : timesteps.toString()},
+                        {"--prediction", prediction}
+                    }) {
+                if (f[1] != null) {
+                    throw new GenLabException(
+                            f[0]
+                                    + " does not apply to --objective flow: flow matching has no"
+                                    + " noise schedule and always predicts the velocity.");
+                }
+            }
+        } else if (flowTime != null) {
+            throw new GenLabException("--flow-time applies to --objective flow only.");
+        }
+        if (flowTime != null && !flowTime.matches("uniform|logit-normal")) {
+            throw new GenLabException(
+                    "Unknown --flow-time '" + flowTime + "': use uniform or logit-normal.");
+        }
+        if (schedule != null && !schedule.matches("linear|cosine")) {
             throw new GenLabException(
                     "Unknown --schedule '" + schedule + "': use linear or cosine.");
         }
-        if (!preset.matches("cpu|gpu")) {
-            throw new GenLabException("Unknown --preset '" + preset + "': use cpu or gpu.");
+        if (preset != null && !preset.matches("cpu|gpu|latent")) {
+            throw new GenLabException("Unknown --preset '" + preset + "': use cpu, gpu or latent.");
         }
-        if (!prediction.matches("epsilon|v")) {
+        if (prediction != null && !prediction.matches("epsilon|v")) {
             throw new GenLabException(
                     "Unknown --prediction '" + prediction + "': use epsilon or v.");
         }
         if (steps != null && epochs != null) {
             throw new GenLabException("Give --steps or --epochs, not both.");
         }
-        if ((steps != null && steps < 1) || (epochs != null && epochs <= 0)) {
+        if ((steps != null && steps < 1) || (epochs != null && !(epochs > 0))) {
             throw new GenLabException("--steps and --epochs must be positive.");
         }
-        if (batch < 1 || timesteps < 2) {
+        if (batch < 1 || (timesteps != null && timesteps < 2)) {
             throw new GenLabException("--batch must be ≥ 1 and --timesteps ≥ 2.");
         }
-        if (conditional && dataset.matches(TOYS)) {
+        if (conditional && dataset != null && dataset.matches(TOYS)) {
             throw new GenLabException("--conditional needs a labelled image data set.");
+        }
+        if (minutes != null && !(minutes > 0 && minutes <= 10_000)) {
+            throw new GenLabException("--minutes must be in (0, 10000], got " + minutes + ".");
         }
         if (limit != null && limit < 1) {
             throw new GenLabException("--limit must be ≥ 1.");
+        }
+        if (latent != null && !java.nio.file.Files.isDirectory(latent)) {
+            throw new GenLabException(
+                    "--latent "
+                            + latent
+                            + " is not a folder: train one with `genlab train autoencoder --run "
+                            + latent
+                            + "`.");
         }
     }
 }

@@ -132,8 +132,18 @@ public final class TrainGanCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Hide the progress bar.")
     boolean noProgress;
 
+    @Option(
+            names = "--minutes",
+            description =
+                    "Stop after this much wall time even if --steps are not done (to train models"
+                            + " for the same time); the checkpoint and samples are written.")
+    Double minutes;
+
     @Override
     public Integer call() {
+        if (minutes != null && !(minutes > 0 && minutes <= 10_000)) {
+            throw new GenLabException("--minutes must be in (0, 10000], got " + minutes + ".");
+        }
         PrintWriter out = spec.commandLine().getOut();
         boolean toy = TOYS.contains(dataset.toLowerCase(Locale.ROOT));
         if (toy && !model.equals("mlp")) {
@@ -260,6 +270,11 @@ public final class TrainGanCommand implements Callable<Integer> {
                             .optCheckpointEvery(checkpointEvery)
                             .optResume(resume)
                             .optProgressBar(!noProgress)
+                            .optTimeLimit(
+                                    minutes == null
+                                            ? null
+                                            : java.time.Duration.ofMillis(
+                                                    Math.round(minutes * 60_000)))
                             .optLogEvery(25)
                             .optConfig(config)
                             .optTaskName(models.kind() + " " + dataset)

@@ -47,6 +47,8 @@ public final class TrainingLoop {
     private long seed;
     private final int logEvery;
     private final long sampleEvery;
+    private final long timeLimitNanos;
+    private boolean timedOut;
     private final long checkpointEvery;
     private final boolean progressBar;
     private final boolean resume;
@@ -69,6 +71,7 @@ public final class TrainingLoop {
         this.seed = b.seed;
         this.logEvery = b.logEvery;
         this.sampleEvery = b.sampleEvery;
+        this.timeLimitNanos = b.timeLimitNanos;
         this.checkpointEvery = b.checkpointEvery;
         this.progressBar = b.progressBar;
         this.resume = b.resume;
@@ -142,9 +145,15 @@ public final class TrainingLoop {
         long t0 = System.nanoTime();
         long lastSaved = step;
         try {
+            long deadline = timeLimitNanos > 0 ? t0 + timeLimitNanos : Long.MAX_VALUE;
+            timedOut = false;
             while (step < steps) {
                 if (stopRequested.get()) {
                     interrupted = true;
+                    break;
+                }
+                if (System.nanoTime() >= deadline) {
+                    timedOut = true;
                     break;
                 }
                 Seeds.seed(Seeds.forStep(seed, step));
@@ -197,6 +206,13 @@ public final class TrainingLoop {
             } else if (step > startStep && sampleEvery > 0 && step % sampleEvery != 0) {
                 task.writeSamples(step, run.samplesDir());
             }
+            if (timedOut) {
+                out.printf(
+                        Locale.ROOT,
+                        "Time limit reached after %d steps (%.1f s); checkpoint saved.%n",
+                        step - startStep,
+                        seconds);
+            }
             return history;
         } catch (TrainingDivergedException e) {
             writeLosses(history);
@@ -215,6 +231,16 @@ public final class TrainingLoop {
                 // the JVM is already shutting down: the hook is waiting for us and now returns
             }
         }
+    }
+
+    /**
+     * Tells whether the last {@link #fit()} stopped at its time limit ({@link
+     * Builder#optTimeLimit}).
+     *
+     * @return true if the time ran out before the steps
+     */
+    public boolean reachedTimeLimit() {
+        return timedOut;
     }
 
     /**
@@ -317,6 +343,7 @@ public final class TrainingLoop {
         private long seed = 42;
         private int logEvery = 25;
         private long sampleEvery;
+        private long timeLimitNanos;
         private long checkpointEvery;
         private boolean progressBar = true;
         private boolean resume;
@@ -381,6 +408,18 @@ public final class TrainingLoop {
          */
         public Builder setManager(NDManager manager) {
             this.manager = manager;
+            return this;
+        }
+
+        /**
+         * Stops after this much wall time (checked between steps; the checkpoint and the last
+         * samples are written as at the end) — to train several models for the same time.
+         *
+         * @param limit the time budget of this {@code fit()}, or {@code null} for none
+         * @return this builder
+         */
+        public Builder optTimeLimit(java.time.Duration limit) {
+            this.timeLimitNanos = limit == null ? 0 : limit.toNanos();
             return this;
         }
 

@@ -81,13 +81,14 @@ public final class ClassifierFreeGuidance implements Denoiser {
         if (labels == null) {
             return model.predict(xt, t, nulls);
         }
+        // (∅ first: the concatenation then lives in the step's manager, not the caller's)
         NDArray out =
                 model.predict(
                         xt.concat(xt, 0),
                         t.concat(t, 0),
-                        labels.toType(DataType.INT64, false).concat(nulls, 0));
+                        nulls.concat(labels.toType(DataType.INT64, false), 0));
         NDList halves = out.split(2, 0);
-        return combine(halves.get(0), halves.get(1), weight);
+        return combine(halves.get(1), halves.get(0), weight);
     }
 
     @Override

@@ -36,8 +36,8 @@ import org.genlab.core.nn.Upsample;
  * &amp; Salimans 2022) is added to the step embedding.
  *
  * <p>Forward inputs: {@code (x_t (B, C, H, W), t float32 (B)[, labels int64 (B)])}; output ε̂ (or
- * v̂) shaped like x_t. Presets: {@link #cpu(int, int)} (MNIST on a laptop CPU) and {@link #gpu(int,
- * int)} (CIFAR-10 on a GPU).
+ * v̂) shaped like x_t. Presets: {@link #cpu(int, int)} (MNIST on a laptop CPU), {@link #gpu(int,
+ * int)} (CIFAR-10 on a GPU) and {@link #latent(int, int)} (7×7 or 8×8 autoencoder latents).
  */
 public final class UNet extends LazyBlock {
 
@@ -164,6 +164,26 @@ public final class UNet extends LazyBlock {
                 .optNumResBlocks(2)
                 .optGroups(32)
                 .optDropout(0.1f)
+                .optNumClasses(numClasses);
+    }
+
+    /**
+     * The preset for the small latents of latent diffusion (Rombach et al. 2022), 7×7 or 8×8: one
+     * resolution (a 7×7 grid has nothing left to halve), 64 channels, 2 residual blocks, attention
+     * after every block (≈ 0.7 M parameters) — every pixel of the latent already stands for a 4×4
+     * patch of the image.
+     *
+     * @param channels latent channels c
+     * @param numClasses classes, or 0
+     * @return the builder
+     */
+    public static Builder latent(int channels, int numClasses) {
+        return builder()
+                .setChannels(channels)
+                .optBaseChannels(64)
+                .optChannelMultipliers(1)
+                .optNumResBlocks(2)
+                .optGroups(8)
                 .optNumClasses(numClasses);
     }
 

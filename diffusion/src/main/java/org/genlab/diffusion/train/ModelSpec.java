@@ -30,7 +30,7 @@ import org.genlab.diffusion.schedule.NoiseSchedule;
  * refuses it with a line saying how to sample it from code.
  *
  * @param network {@code unet} or {@code mlp}
- * @param preset {@code cpu} or {@code gpu} (UNet)
+ * @param preset {@code cpu}, {@code gpu} or {@code latent} (UNet)
  * @param channels C (or the point dimension D for the MLP)
  * @param height H (1 for the MLP)
  * @param width W (1 for the MLP)
@@ -87,8 +87,12 @@ public record ModelSpec(
                     b.optChannelMultipliers(1, 2, 2);
                 }
                 break;
+            case "latent":
+                b = UNet.latent(channels, numClasses);
+                break;
             default:
-                throw new GenLabException("Unknown preset '" + preset + "': use cpu or gpu.");
+                throw new GenLabException(
+                        "Unknown preset '" + preset + "': use cpu, gpu or latent.");
         }
         UNet unet = b.build();
         unet.initialize(manager, height, width);

@@ -7,8 +7,10 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.genlab.core.chart.Charts;
+import org.genlab.diffusion.flow.FlowPath;
 import org.genlab.diffusion.nn.Denoiser;
 import org.genlab.diffusion.sampler.Sampler;
 import org.genlab.diffusion.schedule.ForwardProcess;
@@ -46,6 +48,77 @@ public final class PointClouds {
     }
 
     /**
+     * Frames of flow matching's straight path x_s = (1 − s) x_0 + s ε at evenly spaced s.
+     *
+     * @param data (N, 2) points
+     * @param frames how many
+     * @param size pixels
+     * @return the frames
+     */
+    public static List<BufferedImage> flowForward(NDArray data, int frames, int size) {
+        List<BufferedImage> out = new ArrayList<>();
+        NDManager m = data.getManager();
+        NDArray eps = m.randomNormal(data.getShape());
+        for (int i = 0; i < frames; i++) {
+            float s = i / (frames - 1f);
+            NDArray xs = FlowPath.sample(data, m.full(new Shape(data.getShape().get(0)), s), eps);
+            out.add(scatter(xs, String.format(Locale.ROOT, "straight path, s = %.2f", s), size));
+        }
+        return out;
+    }
+
+    /**
+     * Plots a flow-matching model's velocity on a grid over [−lim, lim]² at time s: the arrows are
+     * −v_θ(x, s) · 0.1, where an Euler step of Δs = 0.1 towards the data moves each point. Unlike
+     * the DDPM drift ({@link #driftField}), the field is an ODE's: following it is the sampler.
+     *
+     * @param denoiser a flow-matching model
+     * @param s the time in [0, 1]
+     * @param background data points under the arrows (may be {@code null})
+     * @param lim the half-width of the grid
+     * @param n grid points per side
+     * @param size pixels
+     * @return the picture
+     */
+    public static BufferedImage velocityField(
+            Denoiser denoiser, double s, float[][] background, float lim, int n, int size) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] g = grid(lim, n);
+            NDArray x = m.create(g, new Shape((long) n * n, 2));
+            NDArray t = m.full(new Shape((long) n * n), (float) (s * FlowPath.TIME_SCALE));
+            float[] d = denoiser.predict(x, t, null).mul(-0.1f).toFloatArray();
+            return Charts.toImage(
+                    Charts.vectorField(
+                            points(g),
+                            points(d),
+                            background,
+                            String.format(Locale.ROOT, "velocity field at s = %.2f", s)),
+                    size,
+                    size);
+        }
+    }
+
+    private static float[] grid(float lim, int n) {
+        float[] g = new float[n * n * 2];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                g[2 * (i * n + j)] = -lim + 2 * lim * j / (n - 1f);
+                g[2 * (i * n + j) + 1] = -lim + 2 * lim * i / (n - 1f);
+            }
+        }
+        return g;
+    }
+
+    private static float[][] points(float[] flat) {
+        float[][] p = new float[flat.length / 2][2];
+        for (int k = 0; k < p.length; k++) {
+            p[k][0] = flat[2 * k];
+            p[k][1] = flat[2 * k + 1];
+        }
+        return p;
+    }
+
+    /**
      * Records frames of a reverse process on points.
      *
      * @param every keep one step in this many (and the last)
@@ -77,13 +150,7 @@ public final class PointClouds {
             int n,
             int size) {
         try (NDManager m = NDManager.newBaseManager()) {
-            float[] g = new float[n * n * 2];
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < n; j++) {
-                    g[2 * (i * n + j)] = -lim + 2 * lim * j / (n - 1f);
-                    g[2 * (i * n + j) + 1] = -lim + 2 * lim * i / (n - 1f);
-                }
-            }
+            float[] g = grid(lim, n);
             NDArray x = m.create(g, new Shape((long) n * n, 2));
             NDArray out = denoiser.predict(x, m.full(new Shape((long) n * n), (float) t), null);
             NDArray x0 = denoiser.prediction().toX0(out, x, schedule.alphaBar(t));
@@ -91,16 +158,9 @@ public final class PointClouds {
                     x0.mul((float) schedule.posteriorMeanCoefX0(t))
                             .add(x.mul((float) schedule.posteriorMeanCoefXt(t)));
             float[] d = mean.sub(x).toFloatArray();
-            float[][] pts = new float[n * n][2];
-            float[][] vec = new float[n * n][2];
-            for (int k = 0; k < n * n; k++) {
-                pts[k][0] = g[2 * k];
-                pts[k][1] = g[2 * k + 1];
-                vec[k][0] = d[2 * k];
-                vec[k][1] = d[2 * k + 1];
-            }
             return Charts.toImage(
-                    Charts.vectorField(pts, vec, background, "reverse drift at t = " + (t + 1)),
+                    Charts.vectorField(
+                            points(g), points(d), background, "reverse drift at t = " + (t + 1)),
                     size,
                     size);
         }

@@ -14,10 +14,14 @@ import org.genlab.diffusion.sampler.DdimSampler;
 import org.genlab.diffusion.sampler.Sampler;
 import org.genlab.diffusion.schedule.NoiseSchedule;
 import org.genlab.diffusion.train.ModelSpec;
+import org.genlab.diffusion.train.TrainedModel;
 
 /**
  * A diffusion run: one denoiser (EMA weights when the run kept them), sampled three ways — DDPM
- * with all T steps, DDIM with 50 and with 10 steps (η = 0). Quality is measured with DDIM-50.
+ * with all T steps, DDIM with 50 and with 10 steps (η = 0) — or, for a flow-matching run, Euler
+ * with 50 and 10 steps and Heun with 10. Quality is measured with DDIM-50 (Euler-50 for flow). A
+ * latent run's samples are decoded by its autoencoder, and the decoding is part of the time
+ * measured.
  */
 final class DiffusionRun implements ModelRun {
 
@@ -33,6 +37,7 @@ final class DiffusionRun implements ModelRun {
     private final Denoiser denoiser;
     private final NoiseSchedule schedule;
     private final Checkpoint checkpoint;
+    private final TrainedModel model;
 
     private DiffusionRun(
             RunFolder folder,
@@ -41,7 +46,9 @@ final class DiffusionRun implements ModelRun {
             int numClasses,
             Denoiser denoiser,
             NoiseSchedule schedule,
-            Checkpoint cp) {
+            Checkpoint cp,
+            TrainedModel model) {
+        this.model = model;
         this.folder = folder;
         this.manager = manager;
         this.sampleShape = sampleShape;
@@ -55,26 +62,19 @@ final class DiffusionRun implements ModelRun {
     }
 
     static DiffusionRun open(RunFolder folder, Device device) {
-        // a custom denoiser or schedule: one line on sampling it from code (GenLabException)
-        ModelSpec spec = ModelSpec.fromConfig(folder.config());
         NDManager m = NDManager.newBaseManager(device);
         try {
-            Block block = spec.build(m);
-            Checkpoint cp =
-                    Checkpoint.loadNetwork(
-                            folder.checkpointFile(),
-                            ModelSpec.MODEL,
-                            ModelSpec.NETWORK,
-                            block,
-                            true);
+            // a custom denoiser or schedule: one line on sampling it from code (GenLabException)
+            TrainedModel model = TrainedModel.open(folder, m, true);
             return new DiffusionRun(
                     folder,
                     m,
-                    spec.sampleShape(),
-                    spec.numClasses(),
-                    spec.denoiser(block),
-                    spec.noiseSchedule(),
-                    cp);
+                    model.sampleShape(),
+                    model.spec().numClasses(),
+                    model.denoiser(),
+                    model.isFlow() ? null : model.spec().noiseSchedule(),
+                    model.checkpoint(),
+                    model);
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -118,7 +118,14 @@ final class DiffusionRun implements ModelRun {
                             network,
                             true);
             return new DiffusionRun(
-                    folder, m, shape, classes, Denoiser.of(network, prediction), schedule, cp);
+                    folder,
+                    m,
+                    shape,
+                    classes,
+                    Denoiser.of(network, prediction),
+                    schedule,
+                    cp,
+                    null);
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -131,11 +138,11 @@ final class DiffusionRun implements ModelRun {
             return null;
         }
         Denoiser guided = new ClassifierFreeGuidance(raw, numClasses, GUIDANCE);
-        Sampler ddim = DdimSampler.builder().setSchedule(schedule).optSteps(50).optEta(0f).build();
+        Sampler ddim = sampler(flow() ? "euler" : "ddim", 50);
         return new ConditionalSource() {
             @Override
             public String label() {
-                return "DDIM-50, guidance " + GUIDANCE;
+                return (flow() ? "Euler-50" : "DDIM-50") + ", guidance " + GUIDANCE;
             }
 
             @Override
@@ -145,12 +152,12 @@ final class DiffusionRun implements ModelRun {
 
             @Override
             public NDArray sample(NDManager m, NDArray labels) {
-                return ddim.sample(
+                return decode(
+                        ddim.sample(
                                 guided,
                                 m,
                                 new ai.djl.ndarray.types.Shape(labels.size()).addAll(sampleShape),
-                                labels)
-                        .clip(-1, 1);
+                                labels));
             }
         };
     }
@@ -162,7 +169,11 @@ final class DiffusionRun implements ModelRun {
 
     @Override
     public String family() {
-        return "Diffusion";
+        if (model == null) {
+            return "Diffusion";
+        }
+        return (model.isLatent() ? "Latent " : "")
+                + (model.isFlow() ? "flow matching" : model.isLatent() ? "diffusion" : "Diffusion");
     }
 
     @Override
@@ -187,16 +198,68 @@ final class DiffusionRun implements ModelRun {
 
     @Override
     public SampleSource qualitySampler() {
-        return SampleSources.ddim(schedule, 50, denoiser, sampleShape);
+        return flow()
+                ? source("Euler-50", sampler("euler", 50))
+                : source("DDIM-50", sampler("ddim", 50));
     }
 
     @Override
     public List<SampleSource> speedSamplers() {
-        return SampleSources.diffusionSpeeds(schedule, denoiser, sampleShape);
+        if (flow()) {
+            return List.of(
+                    source("Euler-50", sampler("euler", 50)),
+                    source("Euler-10", sampler("euler", 10)),
+                    source("Heun-10", sampler("heun", 10)));
+        }
+        if (model == null || !model.isLatent()) {
+            return SampleSources.diffusionSpeeds(schedule, denoiser, sampleShape);
+        }
+        return List.of(
+                source("DDPM-" + schedule.steps(), sampler("ddpm", 0)),
+                source("DDIM-50", sampler("ddim", 50)),
+                source("DDIM-10", sampler("ddim", 10)));
+    }
+
+    private boolean flow() {
+        return model != null && model.isFlow();
+    }
+
+    private Sampler sampler(String name, int steps) {
+        if (model != null) {
+            return model.sampler(name, steps, 0f);
+        }
+        return DdimSampler.builder().setSchedule(schedule).optSteps(steps).optEta(0f).build();
+    }
+
+    private NDArray decode(NDArray x) {
+        return model != null ? model.decode(x) : x.clip(-1, 1);
+    }
+
+    /** Samples unconditionally and decodes (a latent run's decoding is timed with it). */
+    private SampleSource source(String label, Sampler sampler) {
+        return new SampleSource() {
+            @Override
+            public String label() {
+                return label;
+            }
+
+            @Override
+            public NDArray sample(NDManager m, int n) {
+                return decode(
+                        sampler.sample(
+                                denoiser,
+                                m,
+                                new ai.djl.ndarray.types.Shape(n).addAll(sampleShape),
+                                null));
+            }
+        };
     }
 
     @Override
     public void close() {
+        if (model != null) {
+            model.close();
+        }
         manager.close();
     }
 }

@@ -28,6 +28,19 @@ public final class HtmlReport {
      * @return the HTML page
      */
     public static Path write(ComparisonResult result, Path folder) {
+        return write(result, folder, null);
+    }
+
+    /**
+     * Writes the report with a line of explanation under its title (the demo says there which
+     * diffusion variant it trained, and why).
+     *
+     * @param result what was measured
+     * @param folder the report folder
+     * @param note one line of plain text, or {@code null}
+     * @return the HTML page
+     */
+    public static Path write(ComparisonResult result, Path folder, String note) {
         try {
             Charts.writePng(
                     Charts.bars(Comparison.speeds(result), "Sampling speed", "images/s", true),
@@ -42,14 +55,14 @@ public final class HtmlReport {
                             .create()
                             .toJson(result));
             Path page = folder.resolve("index.html");
-            AtomicFiles.writeString(page, html(result, folder));
+            AtomicFiles.writeString(page, html(result, folder, note));
             return page;
         } catch (IOException e) {
             throw new GenLabException("Cannot write the report in " + folder, e);
         }
     }
 
-    private static String html(ComparisonResult r, Path folder) throws IOException {
+    private static String html(ComparisonResult r, Path folder, String note) throws IOException {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<title>GenLab: GAN vs diffusion on ")
@@ -64,6 +77,9 @@ public final class HtmlReport {
                 .append(".note{color:#555;font-size:.9em}.floor{background:#f7fbff}")
                 .append("</style></head><body>\n");
         h.append("<h1>GAN vs diffusion on ").append(esc(r.dataset())).append("</h1>\n");
+        if (note != null && !note.isBlank()) {
+            h.append("<p>").append(esc(note)).append("</p>\n");
+        }
         h.append("<p class=\"note\">GenLab ")
                 .append(esc(r.genlab()))
                 .append(" · device: ")
