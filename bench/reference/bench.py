@@ -14,7 +14,40 @@ What each row does, as GenLab does it:
   sample/gan    G(z) in eval mode.
   sample/ddpm   DDPM ancestral sampling, x_0 clipped to [-1, 1] (org.genlab.diffusion.sampler.DdpmSampler).
   sample/ddim   deterministic DDIM, eta = 0 (org.genlab.diffusion.sampler.DdimSampler).
-Inputs are random tensors of the data sets' shapes. Times are medians over repeats after warm-up;
+  train/autoencoder
+                org.genlab.autoencoder.train.AutoencoderTrainer.step with its defaults: (mu, log s^2)
+                = E(x), z = mu + s eps, x_hat = D(z), L = mean |x - x_hat| + 1e-4 KL, gradient-norm
+                clip at 1, Adam(3e-3, 0.9, 0.999), EMA 0.999 (models.KlAutoencoder: f = 4, width 32).
+  train/latent-flow
+                DiffusionTrainer.step with a flow-matching spec (org.genlab.diffusion.flow.
+                FlowMatchingLoss): s ~ U(0, 1), eps ~ N(0, I), x_s = x_0 + s (eps - x_0),
+                MSE(v(x_s, 1000 s), eps - x_0) with the latent UNet preset on the autoencoder's
+                latents (4x7x7 for MNIST); clip, Adam(2e-4), EMA as train/ddpm.
+  sample/flow-euler-50
+                org.genlab.diffusion.flow.FlowSampler, Euler, s_i = 1 - i/50: x += (s' - s) v(x, 1000 s),
+                with the UNet preset read as a velocity model; clipped to [-1, 1].
+  sample/latent-flow-euler-50
+                the same with the latent UNet on latents, then LatentSpace.decode: clip(D(z / s), -1, 1).
+Inputs are random tensors of the data sets' shapes. Each row names the trainable parameters of its
+networks (models.count_parameters), which must equal GenLab's (org.genlab.core.nn.Params.count).
+
+The BLAS matters: Debian's PyTorch links libblas.so.3, which is the slow reference (netlib) BLAS
+unless an optimised one (OpenBLAS: apt-get install libopenblas0-pthread) is installed; the report
+names the library actually loaded (--blas-check prints it and exits 3 for the reference BLAS).
+
+Why DDIM sampling once read 0.57 (GenLab / PyTorch) at 2 threads: not a GenLab advantage. With one
+thread (same machine, same harness, A B B A) DDIM-10 on 16 MNIST images took 1442 ms in GenLab and
+1118 ms here (1.29), and op for op libtorch 2.7.1 under DJL is not faster than PyTorch 1.13 (3x3
+convolutions 2.84 against 2.45 ms a call; SiLU as sigmoid + mul against one fused op; GroupNorm as
+layer norm + affine against the native kernel). The sampling loops do the same work (no_grad, eval
+mode, float32, one t tensor per step, the same attention; nearest upsampling is 1 % of the time).
+What differed was the reference's BLAS at 2 threads: with netlib, attention's bmm is serial and
+slow (1.7 of 3.0 s of DDIM-10 at one thread, 0.1 s with OpenBLAS); with OpenBLAS's pthreads build a
+second thread pool sits next to PyTorch's OpenMP pool and its worker spins after every call (90 ms
+of CPU in the 0.5 s after one bmm), while sampling calls the BLAS every few milliseconds, so at 2
+threads it holds one of the two cores that PyTorch's OpenMP threads wait for. Hence run-vs-pytorch
+gives the reference OpenBLAS's OpenMP build (libopenblas0-openmp: no second pool, as MKL in
+PyTorch's pip wheels), and compare.py shows the cores each side kept busy. Times are medians over repeats after warm-up;
 a repeat runs k times (k chosen from the last warm-up so that it lasts min_repeat_seconds) and waits
 for the device once, at its end.
 
@@ -39,7 +72,124 @@ import models  # noqa: E402
 
 SCHEMA = "genlab-bench/1"
 DIFFUSION_STEPS = 1000
+FLOW_STEPS = 50  # org.genlab.bench.Benchmark.FLOW_STEPS
 SHAPES = {"mnist": (1, 28, 28), "cifar10": (3, 32, 32)}
+LATENT_CHANNELS = 4  # org.genlab.autoencoder.Autoencoder's default
+
+
+def latent_shape(shape):
+    """The latent of GenLab's autoencoder (f = 4): (4, H/4, W/4)."""
+    return (LATENT_CHANNELS, shape[1] // 4, shape[2] // 4)
+
+
+# ----------------------------------------------------------------------------- BLAS
+
+
+REFERENCE_BLAS_HELP = (
+    "PyTorch here runs its matrix products on the reference (netlib) BLAS, several times slower than"
+    " an optimised one, which would make every GenLab/PyTorch ratio unfair. Install OpenBLAS (Debian:"
+    " sudo apt-get install libopenblas0-pthread; it becomes libblas.so.3 through update-alternatives),"
+    " or, if it is installed but not selected: sudo update-alternatives --set"
+    " libblas.so.3-x86_64-linux-gnu /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3"
+)
+
+
+def _sgemm_provider():
+    """The shared library whose sgemm_ PyTorch's libtorch_cpu binds to (dlsym from libtorch_cpu's
+    handle, then dladdr), or None where that cannot be found (not Linux, no such symbol)."""
+    import ctypes
+
+    class DlInfo(ctypes.Structure):
+        _fields_ = [("dli_fname", ctypes.c_char_p), ("dli_fbase", ctypes.c_void_p),
+                    ("dli_sname", ctypes.c_char_p), ("dli_saddr", ctypes.c_void_p)]
+
+    try:
+        with open("/proc/self/maps") as f:
+            mapped = [line.split()[5] for line in f if len(line.split()) >= 6]
+        torch_lib = next(p for p in mapped if os.path.basename(p).startswith("libtorch_cpu"))
+        addr = ctypes.cast(ctypes.CDLL(torch_lib).sgemm_, ctypes.c_void_p).value
+        info = DlInfo()
+        if not ctypes.CDLL(None).dladdr(ctypes.c_void_p(addr), ctypes.byref(info)):
+            return None
+        return info.dli_fname.decode()
+    except (OSError, AttributeError, StopIteration, ValueError):
+        return None
+
+
+def blas_info():
+    """Which BLAS this process's PyTorch runs its matrix products on. PyTorch's build config says
+    BLAS_INFO=mkl for the pip wheels (MKL inside libtorch); Debian builds BLAS_INFO=generic and links
+    libblas.so.3, which Debian's alternatives point at OpenBLAS, BLIS, ATLAS or the reference (netlib)
+    BLAS. So: find the library that defines the sgemm_ libtorch calls, and name it."""
+    config = torch.__config__.show()
+    build = "unknown"
+    for part in config.replace("\n", ",").split(","):
+        if "BLAS_INFO" in part:
+            build = part.split("=", 1)[1].strip()
+    info = {"build": build, "name": "unknown", "optimised": None, "library": None, "threads": None, "detail": None}
+    provider = _sgemm_provider()
+    if provider is None or os.path.basename(provider).startswith("libtorch"):
+        # built into libtorch (MKL in the pip wheels), or not found: the build config is all we know
+        known = {"mkl": "MKL", "open": "OpenBLAS", "blis": "BLIS", "accelerate": "Accelerate"}
+        if build in known:
+            info.update(name=known[build] + " (built in)", optimised=True, library=provider)
+        return info
+    real = os.path.realpath(provider)
+    info["library"] = real
+    lower = real.lower()
+    try:
+        import ctypes
+        lib = ctypes.CDLL(provider)
+        if hasattr(lib, "openblas_get_config"):
+            lib.openblas_get_config.restype = ctypes.c_char_p
+            cfg = lib.openblas_get_config().decode()  # e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH ... Cooperlake"
+            info.update(name=" ".join(cfg.split()[:2]), optimised=True, threads=int(lib.openblas_get_num_threads()),
+                        detail=cfg)
+            return info
+    except OSError:
+        pass
+    for key, name in (("mkl", "MKL"), ("blis", "BLIS"), ("atlas", "ATLAS"), ("openblas", "OpenBLAS")):
+        if key in lower:
+            info.update(name=name, optimised=True)
+            return info
+    # Debian's libblas3 (/usr/lib/<arch>/blas/libblas.so.3): the Fortran reference implementation
+    info.update(name="reference BLAS (netlib)", optimised=False)
+    return info
+
+
+def openblas_build(info):
+    """'OpenMP', 'pthreads' or 'serial' for an OpenBLAS, else None."""
+    if not info["name"].startswith("OpenBLAS"):
+        return None
+    where = (info.get("library") or "").lower()
+    if "serial" in where:
+        return "serial"
+    return "OpenMP" if "USE_OPENMP" in (info.get("detail") or "") else "pthreads"
+
+
+def blas_text(info):
+    """One line: name, build, threads, library."""
+    text = info["name"]
+    if openblas_build(info):
+        text += " (%s build)" % openblas_build(info)
+    if info.get("threads"):
+        text += ", %d thread(s)" % info["threads"]
+    if info.get("library"):
+        text += ", " + info["library"]
+    if info["optimised"] is False:
+        text += " (NOT optimised)"
+    return text
+
+
+def set_blas_threads(info, n):
+    """OpenBLAS keeps its own threads (libopenblas0-pthread): give it the same number as PyTorch."""
+    if info.get("library") and info["name"].startswith("OpenBLAS") and info.get("threads") is not None:
+        try:
+            import ctypes
+            ctypes.CDLL(info["library"]).openblas_set_num_threads(int(n))
+            info["threads"] = int(ctypes.CDLL(info["library"]).openblas_get_num_threads())
+        except (OSError, AttributeError):
+            pass
 
 
 # ----------------------------------------------------------------------------- memory, machine
@@ -91,6 +241,13 @@ def cpu_model():
     except OSError:
         pass
     return platform.machine()
+
+
+def parameter_text(params):
+    """BenchReport.parameterText: 'unet 701,345 + autoencoder 145,865'."""
+    if not params:
+        return "-"
+    return " + ".join("%s {:,}".format(v) % k for k, v in params.items())
 
 
 # ----------------------------------------------------------------------------- timing
@@ -149,6 +306,7 @@ class GanTraining:
         self.device, self.batch = device, batch
         self.G = models.DcganGenerator(c, h, 100, width).to(device).train()
         self.D = models.DcganDiscriminator(c, h, width).to(device).train()
+        self.parameters = {"generator": models.count_parameters(self.G), "discriminator": models.count_parameters(self.D)}
         self.opt_g = torch.optim.Adam(self.G.parameters(), lr=2e-4, betas=(0.5, 0.999), eps=1e-8)
         self.opt_d = torch.optim.Adam(self.D.parameters(), lr=2e-4, betas=(0.5, 0.999), eps=1e-8)
         self.ema = Ema(self.G, 0.999)
@@ -188,6 +346,7 @@ class DdpmTraining:
         c, h, _ = shape
         self.device = device
         self.model = models.unet_preset(preset, c, h).to(device).train()
+        self.parameters = {"unet": models.count_parameters(self.model)}
         self.opt = torch.optim.Adam(self.model.parameters(), lr=2e-4, betas=(0.9, 0.999), eps=1e-8)
         self.ema = Ema(self.model, 0.999)
         sched = models.linear_schedule(DIFFUSION_STEPS)
@@ -213,7 +372,78 @@ class DdpmTraining:
             loss.item()
 
 
+class FlowTraining:
+    """DiffusionTrainer.step with a flow-matching spec (FlowMatchingLoss, s ~ U(0, 1))."""
+
+    def __init__(self, device, shape, preset, batch, seed):
+        torch.manual_seed(seed)
+        c, h, _ = shape
+        self.device = device
+        self.model = models.unet_preset(preset, c, h).to(device).train()
+        self.parameters = {"unet": models.count_parameters(self.model)}
+        self.opt = torch.optim.Adam(self.model.parameters(), lr=2e-4, betas=(0.9, 0.999), eps=1e-8)
+        self.ema = Ema(self.model, 0.999)
+        self.real = torch.rand((batch,) + tuple(shape), device=device) * 2 - 1
+
+    def __call__(self, index, do_sync):
+        x0 = self.real.clone()
+        b = x0.shape[0]
+        s = torch.rand(b, device=self.device)  # s ~ U(0, 1)
+        eps = torch.randn_like(x0)
+        xs = x0 + (eps - x0) * s.view(b, 1, 1, 1)  # x_s = (1 - s) x_0 + s eps
+        u = eps - x0  # the velocity
+        self.opt.zero_grad(set_to_none=False)
+        v = self.model(xs, s * 1000)  # FlowPath.networkTime
+        loss = (v - u).square().mean()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
+        self.opt.step()
+        self.ema.update()
+        if do_sync:
+            loss.item()
+
+
+class AutoencoderTraining:
+    """AutoencoderTrainer.step with its defaults: L1 + 1e-4 KL, clip 1, Adam(3e-3), EMA 0.999."""
+
+    def __init__(self, device, shape, batch, seed):
+        torch.manual_seed(seed)
+        c = shape[0]
+        self.model = models.KlAutoencoder(c, LATENT_CHANNELS, 32).to(device).train()
+        self.parameters = {"autoencoder": models.count_parameters(self.model)}
+        self.opt = torch.optim.Adam(self.model.parameters(), lr=3e-3, betas=(0.9, 0.999), eps=1e-8)
+        self.ema = Ema(self.model, 0.999)
+        self.real = torch.rand((batch,) + tuple(shape), device=device) * 2 - 1
+
+    def __call__(self, index, do_sync):
+        x = self.real.clone()
+        self.opt.zero_grad(set_to_none=False)
+        x_hat, kl = self.model.reconstruct(x)
+        rec = (x_hat - x).abs().mean()  # ReconstructionLoss.L1
+        loss = rec + 1e-4 * kl  # L = L_rec + beta KL
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
+        self.opt.step()
+        self.ema.update()
+        if do_sync:
+            torch.stack([rec.detach(), kl.detach()]).tolist()
+
+
 # ----------------------------------------------------------------------------- sampling
+
+
+def flow_euler(net, x, steps):
+    """org.genlab.diffusion.flow.FlowSampler (Euler): network times t_i = round(1000 (1 - i/N)),
+    s = t_i / 1000, x <- x + (s' - s) v(x, t_i), s' = the next s (0 after the last step). (GenLab's
+    step also forms x0_hat = x - s v for trajectory listeners: two element-wise ops on the batch,
+    which nothing here needs.)"""
+    n = x.shape[0]
+    ts = [round(1000 * (1 - i / steps)) for i in range(steps)]
+    for i, t in enumerate(ts):
+        s, sp = t / 1000, (ts[i + 1] / 1000 if i + 1 < steps else 0.0)
+        v = net(x, torch.full((n,), float(t), device=x.device))
+        x = x + v * (sp - s)
+    return x
 
 
 class Sampling:
@@ -223,6 +453,7 @@ class Sampling:
         self.device, self.shape = device, tuple(shape)
         self.G = models.DcganGenerator(c, h, 100, gan_width).to(device).eval()
         self.unet = models.unet_preset(preset, c, h).to(device).eval()
+        self.parameters = {"generator": models.count_parameters(self.G), "unet": models.count_parameters(self.unet)}
 
     @torch.no_grad()
     def gan(self, n):
@@ -258,6 +489,31 @@ class Sampling:
             x = x0 * math.sqrt(ab_prev) + eps * math.sqrt(max(0.0, 1 - ab_prev))
         return x.clamp(-1, 1)
 
+    @torch.no_grad()
+    def flow(self, n, steps):
+        """The UNet read as a velocity model (SampleSources.diffusion clips the result)."""
+        x = torch.randn((n,) + self.shape, device=self.device)
+        return flow_euler(self.unet, x, steps).clamp(-1, 1)
+
+
+class LatentSampling:
+    """org.genlab.bench.work.LatentSampling: the latent UNet integrated by Euler steps on latents,
+    then LatentSpace.decode: clip(D(z / s), -1, 1), s = 1 for fresh networks."""
+
+    def __init__(self, device, shape, seed):
+        torch.manual_seed(seed)
+        self.device = device
+        self.latent = latent_shape(shape)
+        self.autoencoder = models.KlAutoencoder(shape[0], LATENT_CHANNELS, 32).to(device).eval()
+        self.unet = models.unet_preset("latent", self.latent[0], self.latent[1]).to(device).eval()
+        self.scale = 1.0
+        self.parameters = {"unet": models.count_parameters(self.unet), "autoencoder": models.count_parameters(self.autoencoder)}
+
+    @torch.no_grad()
+    def sample(self, n, steps):
+        z = flow_euler(self.unet, torch.randn((n,) + self.latent, device=self.device), steps)
+        return self.autoencoder.decode(z / self.scale).clamp(-1, 1)
+
 
 # ----------------------------------------------------------------------------- the run
 
@@ -279,7 +535,21 @@ def main(argv=None):
     p.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
     p.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: as is)")
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--blas-check", action="store_true",
+                   help="print the BLAS PyTorch runs on and exit: 0 if optimised, 3 if the reference BLAS")
     a = p.parse_args(argv)
+
+    blas = blas_info()
+    if a.threads:
+        set_blas_threads(blas, a.threads)
+    if a.blas_check:
+        print("BLAS: " + blas_text(blas))
+        return 3 if blas["optimised"] is False else 0
+    if blas["optimised"] is False:
+        sys.stderr.write("\n*** WARNING: %s\n*** %s\n\n" % (blas_text(blas), REFERENCE_BLAS_HELP))
+    elif openblas_build(blas) == "pthreads" and (a.threads or torch.get_num_threads()) > 1:
+        sys.stderr.write("(note: %s: its worker threads spin after each call and compete with PyTorch's"
+                         " OpenMP threads; the OpenMP build, libopenblas0-openmp, shares them)\n" % blas_text(blas))
 
     def pick(value, full, quick):
         return value if value is not None else (quick if a.quick else full)
@@ -313,13 +583,15 @@ def main(argv=None):
     rows = []
     overall_peak = peak_rss_mib()
 
-    def row(row_id, task, model, data, batch, unit, make, scale=1.0, note=None):
+    def row(row_id, task, model, data, batch, unit, make, scale=1.0, note=None, shape=None, params=None):
         nonlocal overall_peak
         if not selects(row_id):
             return
         overall_peak = max(overall_peak, peak_rss_mib())
         reset_peak()
         work = make()
+        if params is None:
+            params = getattr(work, "parameters", None)
         m = measure(work, settings["warmup"], settings["repeats"], settings["min_repeat_seconds"])
         del work
         peak = peak_rss_mib()
@@ -334,7 +606,7 @@ def main(argv=None):
             "task": task,
             "model": model,
             "data": data,
-            "shape": "x".join(str(d) for d in SHAPES[data]),
+            "shape": "x".join(str(d) for d in (shape or SHAPES[data])),
             "batch": batch,
             "unit": unit,
             "median_ms": median,
@@ -348,13 +620,24 @@ def main(argv=None):
             "peak_rss_mib": peak,
             "gpu_memory_mib": gpu,
             "note": note,
+            "parameters": params,
         }
         rows.append(r)
         print(
-            "%-28s %9.1f ms/%s  (min %.1f, max %.1f, CPU %.1f, %dx%d runs)  %8.1f images/s  peak RSS %.0f MiB"
-            % (row_id, median, unit, r["min_ms"], r["max_ms"], r["cpu_median_ms"], settings["repeats"], m["k"], r["images_per_s"], peak),
+            "%-28s %9.1f ms/%s  (min %.1f, max %.1f, CPU %.1f, %dx%d runs)  %8.1f images/s  peak RSS %.0f MiB  params %s"
+            % (row_id, median, unit, r["min_ms"], r["max_ms"], r["cpu_median_ms"], settings["repeats"], m["k"], r["images_per_s"], peak,
+               parameter_text(params)),
             flush=True,
         )
+
+    def work(fn):
+        """A sampling row's work: one batch per run; a synced run waits for the device and reads x."""
+        def run(index, do_sync):
+            x = fn()
+            if do_sync:
+                sync(device)
+                x.sum().item()
+        return lambda: run
 
     for data in settings["data"]:
         shape = SHAPES[data]
@@ -364,39 +647,45 @@ def main(argv=None):
         for b in settings["batches"]:
             row("train/ddpm/%s/b%d" % (data, b), "train", "ddpm-unet-" + a.unet_preset, data, b, "step",
                 lambda b=b: DdpmTraining(device, shape, a.unet_preset, b, a.seed))
+        latent = latent_shape(shape)
+        latent_dims = "x".join(str(d) for d in latent)
+        for b in settings["batches"]:
+            row("train/autoencoder/%s/b%d" % (data, b), "train", "autoencoder-kl", data, b, "step",
+                lambda b=b: AutoencoderTraining(device, shape, b, a.seed))
+        for b in settings["batches"]:
+            row("train/latent-flow/%s/b%d" % (data, b), "train", "flow-unet-latent", data, b, "step",
+                lambda b=b: FlowTraining(device, latent, "latent", b, a.seed),
+                note="flow matching on %s latents" % latent_dims, shape=latent)
         sb = settings["sample_batch"]
         suffix = "/%s/b%d" % (data, sb)
-        ids = ["sample/" + m + suffix for m in ("gan", "ddpm-1000", "ddim-50", "ddim-10")]
+        ids = ["sample/" + m + suffix for m in ("gan", "ddpm-1000", "ddim-50", "ddim-10", "flow-euler-%d" % FLOW_STEPS)]
         if any(selects(i) for i in ids):
             s = Sampling(device, shape, settings["gan_width"], a.unet_preset, a.seed)
             timed = settings["ddpm_timed_steps"]
             scale = DIFFUSION_STEPS / timed
             note = None if timed == DIFFUSION_STEPS else "extrapolated: %d steps timed, \u00d7%.0f" % (timed, scale)
 
-            def work(fn):
-                def run(index, do_sync):
-                    x = fn()
-                    if do_sync:
-                        sync(device)
-                        x.sum().item()
-                return lambda: run
-
-            row(ids[0], "sample", "gan", data, sb, "batch", work(lambda: s.gan(sb)))
-            row(ids[1], "sample", "ddpm-1000", data, sb, "batch", work(lambda: s.ddpm(sb, timed)), scale, note)
-            row(ids[2], "sample", "ddim-50", data, sb, "batch", work(lambda: s.ddim(sb, 50)))
-            row(ids[3], "sample", "ddim-10", data, sb, "batch", work(lambda: s.ddim(sb, 10)))
+            g, u = {"generator": s.parameters["generator"]}, {"unet": s.parameters["unet"]}
+            row(ids[0], "sample", "gan", data, sb, "batch", work(lambda: s.gan(sb)), params=g)
+            row(ids[1], "sample", "ddpm-1000", data, sb, "batch", work(lambda: s.ddpm(sb, timed)), scale, note, params=u)
+            row(ids[2], "sample", "ddim-50", data, sb, "batch", work(lambda: s.ddim(sb, 50)), params=u)
+            row(ids[3], "sample", "ddim-10", data, sb, "batch", work(lambda: s.ddim(sb, 10)), params=u)
+            row(ids[4], "sample", "flow-euler-%d" % FLOW_STEPS, data, sb, "batch", work(lambda: s.flow(sb, FLOW_STEPS)),
+                note="UNet preset %s as a velocity model" % a.unet_preset, params=u)
             del s
+        latent_id = "sample/latent-flow-euler-%d%s" % (FLOW_STEPS, suffix)
+        if selects(latent_id):
+            ls = LatentSampling(device, shape, a.seed)
+            row(latent_id, "sample", "latent-flow-euler-%d" % FLOW_STEPS, data, sb, "batch",
+                work(lambda: ls.sample(sb, FLOW_STEPS)), shape=latent, params=ls.parameters,
+                note="%s latents, then decoded to %s" % (latent_dims, "x".join(str(d) for d in shape)))
+            del ls
 
     threads = {"intra_op": torch.get_num_threads(), "inter_op": torch.get_num_interop_threads()}
-    config = torch.__config__.show()
-    blas = "unknown"
-    for part in config.replace("\n", ",").split(","):
-        if "BLAS_INFO" in part:
-            blas = part.split("=", 1)[1].strip()
     software = {
         "PyTorch": torch.__version__,
         "Python": platform.python_version(),
-        "BLAS": blas + " (OPENBLAS_NUM_THREADS=%s)" % os.environ.get("OPENBLAS_NUM_THREADS", "unset"),
+        "BLAS": blas_text(blas),
         "oneDNN": str(torch.backends.mkldnn.is_available()),
     }
     description = "cpu (%d cores)" % os.cpu_count() if device.type == "cpu" else torch.cuda.get_device_name(device)
@@ -419,6 +708,7 @@ def main(argv=None):
         "rows": rows,
         "peak_rss_mib": max(overall_peak, peak_rss_mib()),
         "memory_stability": [],
+        "blas": blas,
     }
     os.makedirs(a.out, exist_ok=True)
     path = os.path.join(a.out, "pytorch.json")
@@ -428,4 +718,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -3,6 +3,12 @@
 ratio GenLab / PyTorch of the median times: 1.00 is parity, above 1 GenLab is slower. Writes the
 same table as Markdown (comparison.md) next to the inputs.
 
+It also checks that both sides ran the same networks (the trainable parameter counts of every row
+must be equal; a mismatch is marked MISMATCH and makes the exit status 4), shows how many cores each
+side kept busy (process CPU time / wall time: with N threads, a side far below N did not use them;
+GenLab's count includes the JVM's own JIT and GC threads, and its CPU clock ticks in 10 ms, so short
+rows read coarsely), and warns when the reference ran on the reference (netlib) BLAS.
+
 When DIR/parts/ holds the reports of several runs (run-vs-pytorch runs every row separately, the two
 sides in turn), they are first merged into DIR/genlab.json and DIR/pytorch.json: the repeats of a
 row from all runs of one side are pooled and the median is taken over the pool.
@@ -68,11 +74,32 @@ def merge_parts(folder):
                 json.dump(merged, f, indent=2)
 
 
+def parameter_text(params):
+    if not params:
+        return "-"
+    return " + ".join("%s {:,}".format(v) % k for k, v in params.items())
+
+
+def parameters_check(r, q):
+    """'same' when both sides report the same trainable parameters, else what differs."""
+    a, b = r.get("parameters"), q.get("parameters")
+    if not a or not b:
+        return "not reported"
+    if a == b:
+        return "same"
+    return "MISMATCH: GenLab %s, PyTorch %s" % (parameter_text(a), parameter_text(b))
+
+
+def cores(row):
+    """Cores kept busy: process CPU time / wall time (both medians)."""
+    return row["cpu_median_ms"] / row["median_ms"] if row.get("cpu_median_ms") and row["median_ms"] else float("nan")
+
+
 def table(g, p):
     by_id = {r["id"]: r for r in p["rows"]}
     lines = [
-        "| row | batch | GenLab ms | PyTorch ms | ratio (wall) | ratio (CPU) | GenLab images/s | PyTorch images/s | GenLab peak RSS MiB | PyTorch peak RSS MiB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| row | batch | GenLab ms | PyTorch ms | ratio (wall) | ratio (CPU) | cores busy GenLab / PyTorch | GenLab images/s | PyTorch images/s | GenLab peak RSS MiB | PyTorch peak RSS MiB | parameters |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     ratios = []
     for r in g["rows"]:
@@ -81,10 +108,12 @@ def table(g, p):
             continue
         ratio = r["median_ms"] / q["median_ms"]
         cpu = r["cpu_median_ms"] / q["cpu_median_ms"] if q.get("cpu_median_ms") else float("nan")
-        ratios.append((r["id"], ratio, cpu))
+        check = parameters_check(r, q)
+        ratios.append((r["id"], ratio, cpu, check))
         note = " (%s)" % r["note"] if r.get("note") else ""
+        params = parameter_text(r.get("parameters")) if check == "same" else "**" + check + "**"
         lines.append(
-            "| %s%s | %d | %.1f | %.1f | %.2f%s | %.2f%s | %.1f | %.1f | %.0f | %.0f |"
+            "| %s%s | %d | %.1f | %.1f | %.2f%s | %.2f%s | %.2f / %.2f | %.1f | %.1f | %.0f | %.0f | %s |"
             % (
                 r["id"],
                 note,
@@ -95,10 +124,13 @@ def table(g, p):
                 "" if ratio <= TARGET else " **",
                 cpu,
                 "" if cpu <= TARGET else " **",
+                cores(r),
+                cores(q),
                 r["images_per_s"],
                 q["images_per_s"],
                 r["peak_rss_mib"],
                 q["peak_rss_mib"],
+                params,
             )
         )
     return lines, ratios
@@ -108,6 +140,15 @@ def runs_per_row(report):
     if not report["rows"]:
         return 1
     return max(1, round(len(report["rows"][0]["repeats_ms"]) / report["settings"]["repeats"]))
+
+
+def blas_warning(p):
+    blas = p.get("blas") or {}
+    if blas.get("optimised") is False:
+        return ["", "**WARNING: the PyTorch reference ran on %s — the reference (netlib) BLAS, several times slower than an optimised one: the ratios of rows with matrix products (attention, linear layers) are not fair. Install OpenBLAS (sudo apt-get install libopenblas0-pthread) and run again.**" % p["software"].get("BLAS")]
+    if not blas:
+        return ["", "(The reference did not record which BLAS it loaded: an older bench.py.)"]
+    return []
 
 
 def header(g, p):
@@ -131,7 +172,7 @@ def main(argv):
     g = load(os.path.join(folder, "genlab.json"))
     p = load(os.path.join(folder, "pytorch.json"))
     lines, ratios = table(g, p)
-    out = header(g, p) + [""] + lines
+    out = header(g, p) + blas_warning(p) + [""] + lines
     for m in g.get("memory_stability") or []:
         out.append("")
         out.append(
@@ -159,9 +200,16 @@ def main(argv):
         worst = max(ratios, key=lambda x: x[1])
         print(
             "Rows within %.2fx: %d of %d by wall time, %d of %d by CPU time; slowest (wall): %s at %.2fx"
-            % (TARGET, sum(1 for _, r, _ in ratios if r <= TARGET), len(ratios), sum(1 for _, _, c in ratios if c <= TARGET), len(ratios), worst[0], worst[1])
+            % (TARGET, sum(1 for _, r, _, _ in ratios if r <= TARGET), len(ratios), sum(1 for _, _, c, _ in ratios if c <= TARGET), len(ratios), worst[0], worst[1])
         )
+    mismatched = [(i, c) for i, _, _, c in ratios if c.startswith("MISMATCH")]
+    for i, c in mismatched:
+        print("PARAMETERS %s: %s" % (i, c))
+    if mismatched:
+        print("The two sides did not run the same networks in %d row(s): fix bench/reference/models.py." % len(mismatched))
+        return 4
+    return 0
 
 
 if __name__ == "__main__":
-    main(sys.argv)
+    sys.exit(main(sys.argv))

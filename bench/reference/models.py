@@ -225,13 +225,122 @@ class UNet(nn.Module):
 
 
 def unet_preset(preset, channels, height):
-    """org.genlab.diffusion.nn.UNet.cpu / .gpu, as org.genlab.diffusion.train.ModelSpec builds them."""
+    """org.genlab.diffusion.nn.UNet.cpu / .gpu / .latent, as org.genlab.diffusion.train.ModelSpec
+    builds them. latent: base 64, one level (mults (1,): no down- or upsampling), 2 residual blocks,
+    8 groups, so attention after every residual block (2 down, 3 up) and in the middle."""
     if preset == "cpu":
         return UNet(channels, base=32, mults=(1, 2), num_res=1, groups=8)
     if preset == "gpu":
         mults = (1, 2, 2, 2) if height % 8 == 0 else (1, 2, 2)
         return UNet(channels, base=128, mults=mults, num_res=2, groups=32, dropout=0.1)
+    if preset == "latent":
+        return UNet(channels, base=64, mults=(1,), num_res=2, groups=8)
     raise ValueError("unknown preset " + preset)
+
+
+def count_parameters(module):
+    """org.genlab.core.nn.Params.count: the scalars of every parameter that requires a gradient
+    (DJL counts BatchNorm's running statistics as parameters that do not; PyTorch keeps them as
+    buffers, which parameters() leaves out)."""
+    return sum(p.numel() for p in module.parameters() if p.requires_grad)
+
+
+def _conv3x3(cin, cout, stride=1):
+    # org.genlab.autoencoder.nn.Encoder.conv3x3: kernel 3, padding 1, bias
+    return nn.Conv2d(cin, cout, 3, stride=stride, padding=1)
+
+
+class Encoder(nn.Module):
+    """org.genlab.autoencoder.nn.Encoder (W = width, C_h = out_channels; no normalisation):
+        h = conv3x3(x)                 (W/2, H, W)
+        h = conv3x3/2(SiLU(h))         (W, H/2, W/2)
+        h = h + conv3x3(SiLU(h))       (W, H/2, W/2)
+        h = conv3x3/2(SiLU(h))         (2W, H/4, W/4)
+        h = h + conv3x3(SiLU(h))       (2W, H/4, W/4)
+        h = conv3x3(SiLU(h))           (C_h, H/4, W/4)
+    """
+
+    def __init__(self, channels, width, out_channels):
+        super().__init__()
+        self.conv_in = _conv3x3(channels, width // 2)
+        self.down1 = _conv3x3(width // 2, width, 2)
+        self.res1 = _conv3x3(width, width)
+        self.down2 = _conv3x3(width, 2 * width, 2)
+        self.res2 = _conv3x3(2 * width, 2 * width)
+        self.conv_out = _conv3x3(2 * width, out_channels)
+
+    def forward(self, x):
+        h = self.conv_in(x)
+        h = self.down1(F.silu(h))
+        h = h + self.res1(F.silu(h))
+        h = self.down2(F.silu(h))
+        h = h + self.res2(F.silu(h))
+        return self.conv_out(F.silu(h))
+
+
+def _up2(h):
+    """org.genlab.core.nn.Upsample.nearest2x, with PyTorch's own op (as the UNet here does; GenLab
+    copies by broadcasting when no graph is recorded, where libtorch 2.7.1's kernel is slow, and
+    PyTorch 1.13's kernel is as fast as that copy)."""
+    return F.interpolate(h, scale_factor=2, mode="nearest")
+
+
+class Decoder(nn.Module):
+    """org.genlab.autoencoder.nn.Decoder, the encoder mirrored (resize-convolution up; the output is
+    linear, not tanh):
+        h = conv3x3(z)                      (2W, h, w)
+        h = h + conv3x3(SiLU(h))            (2W, h, w)
+        h = conv3x3(up2(SiLU(h)))           (W, 2h, 2w)
+        h = h + conv3x3(SiLU(h))            (W, 2h, 2w)
+        h = conv3x3(up2(SiLU(h)))           (W/2, 4h, 4w)
+        x = conv3x3(SiLU(h))                (C, 4h, 4w)
+    """
+
+    def __init__(self, latent_channels, width, channels):
+        super().__init__()
+        self.conv_in = _conv3x3(latent_channels, 2 * width)
+        self.res1 = _conv3x3(2 * width, 2 * width)
+        self.up1 = _conv3x3(2 * width, width)
+        self.res2 = _conv3x3(width, width)
+        self.up2 = _conv3x3(width, width // 2)
+        self.conv_out = _conv3x3(width // 2, channels)
+
+    def forward(self, z):
+        h = self.conv_in(z)
+        h = h + self.res1(F.silu(h))
+        h = self.up1(_up2(F.silu(h)))
+        h = h + self.res2(F.silu(h))
+        h = self.up2(_up2(F.silu(h)))
+        return self.conv_out(F.silu(h))
+
+
+class KlAutoencoder(nn.Module):
+    """org.genlab.autoencoder.Autoencoder with its default KlBottleneck (f = 4; MNIST 1x28x28 <->
+    4x7x7 at width 32): the encoder gives 2c channels, mu and log sigma^2 (clamped to [-30, 20]);
+    z = mu + sigma eps while training, z = mu to encode; KL = mean 1/2 (mu^2 + sigma^2 - 1 - log sigma^2)."""
+
+    def __init__(self, channels=1, latent_channels=4, width=32):
+        super().__init__()
+        self.latent_channels = latent_channels
+        self.encoder = Encoder(channels, width, 2 * latent_channels)
+        self.decoder = Decoder(latent_channels, width, channels)
+        for m in self.modules():  # DJL's default weight initialiser (Xavier), biases 0
+            if isinstance(m, nn.Conv2d):
+                nn.init.xavier_uniform_(m.weight)
+                nn.init.zeros_(m.bias)
+        # Decoder: convOut's weights ~ N(0, 1e-3) (DJL NormalInitializer(1e-3))
+        nn.init.normal_(self.decoder.conv_out.weight, 0.0, 1e-3)
+
+    def reconstruct(self, x):
+        """Autoencoder.reconstruct(training = true): x_hat, KL."""
+        mu, log_var = self.encoder(x).chunk(2, dim=1)
+        log_var = log_var.clamp(-30.0, 20.0)
+        z = mu + (0.5 * log_var).exp() * torch.randn_like(mu)
+        kl = 0.5 * (mu.square() + log_var.exp() - 1 - log_var).mean()
+        return self.decoder(z), kl
+
+    def decode(self, z):
+        return self.decoder(z)
 
 
 def linear_schedule(steps, beta_start=1e-4, beta_end=0.02):

@@ -16,9 +16,10 @@ public final class BenchOptions {
             split = ",",
             paramLabel = "PREFIX",
             description =
-                    "Rows to run, by id prefix: train/dcgan, train/ddpm, sample/gan, sample/ddpm,"
-                            + " sample/ddim, train, sample, or a full id such as"
-                            + " train/dcgan/mnist/b64 (default: all).")
+                    "Rows to run, by id prefix: train/dcgan, train/ddpm, train/autoencoder,"
+                            + " train/latent-flow, sample/gan, sample/ddpm, sample/ddim,"
+                            + " sample/flow-euler-50, sample/latent-flow-euler-50, train, sample,"
+                            + " or a full id such as train/dcgan/mnist/b64 (default: all).")
     List<String> rows;
 
     @Option(

@@ -70,6 +70,9 @@ public record BenchReport(
      * @param peakRssMib the peak resident memory while this row ran (whole process)
      * @param gpuMemoryMib GPU memory in use after the row (device-wide), or −1 on the CPU
      * @param note how the row was measured, when it needs saying (e.g. extrapolation)
+     * @param parameters the trainable parameters of the networks the row runs, by network (e.g.
+     *     {@code generator}, {@code discriminator}, {@code unet}, {@code autoencoder}): scalars in
+     *     parameters that require a gradient; the reference must report the same numbers
      */
     public record Row(
             String id,
@@ -89,7 +92,28 @@ public record BenchReport(
             double imagesPerS,
             double peakRssMib,
             double gpuMemoryMib,
-            String note) {}
+            String note,
+            Map<String, Long> parameters) {}
+
+    /**
+     * Writes parameter counts as text.
+     *
+     * @param parameters network → scalars
+     * @return e.g. {@code unet 701,345 + autoencoder 145,865}
+     */
+    public static String parameterText(Map<String, Long> parameters) {
+        if (parameters == null || parameters.isEmpty()) {
+            return "-";
+        }
+        StringBuilder s = new StringBuilder();
+        parameters.forEach(
+                (k, v) ->
+                        s.append(s.length() == 0 ? "" : " + ")
+                                .append(k)
+                                .append(' ')
+                                .append(String.format(Locale.ROOT, "%,d", v)));
+        return s.toString();
+    }
 
     private static Gson gson() {
         return new GsonBuilder()
@@ -134,14 +158,14 @@ public record BenchReport(
                 .append('\n');
         s.append("- settings: ").append(settings).append("\n\n");
         s.append(
-                "| row | batch | median ms | min–max ms | CPU ms | images/s | peak RSS MiB | note"
-                        + " |\n");
-        s.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
+                "| row | batch | median ms | min–max ms | CPU ms | images/s | peak RSS MiB |"
+                        + " parameters | note |\n");
+        s.append("|---|---:|---:|---:|---:|---:|---:|---|---|\n");
         for (Row r : rows) {
             s.append(
                     String.format(
                             Locale.ROOT,
-                            "| %s | %d | %.1f / %s | %.1f–%.1f | %.1f | %.1f | %.0f | %s |%n",
+                            "| %s | %d | %.1f / %s | %.1f–%.1f | %.1f | %.1f | %.0f | %s | %s |%n",
                             r.id(),
                             r.batch(),
                             r.medianMs(),
@@ -151,6 +175,7 @@ public record BenchReport(
                             r.cpuMedianMs(),
                             r.imagesPerS(),
                             r.peakRssMib(),
+                            parameterText(r.parameters()),
                             r.note() == null ? "" : r.note()));
         }
         s.append(String.format(Locale.ROOT, "%nPeak resident memory: %.0f MiB%n", peakRssMib));

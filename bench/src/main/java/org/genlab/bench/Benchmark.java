@@ -15,20 +15,27 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.genlab.bench.work.AutoencoderTraining;
 import org.genlab.bench.work.DdpmTraining;
 import org.genlab.bench.work.GanTraining;
 import org.genlab.bench.work.ImageShape;
+import org.genlab.bench.work.LatentSampling;
 import org.genlab.bench.work.Sampling;
+import org.genlab.bench.work.TrainingWork;
 import org.genlab.core.runtime.Devices;
 import org.genlab.core.runtime.RuntimeInfo;
 import org.genlab.eval.compare.SampleSource;
 
 /**
- * Runs the benchmark: for each image size, the DCGAN training step (one D and one G update) and the
- * DDPM UNet training step at each batch size, then sampling speed for the GAN, DDPM with all 1000
- * steps, DDIM-50 and DDIM-10; then, optionally, the long memory run. Inputs are random tensors of
- * the right shape (loading data is not what is measured); the networks and trainers are GenLab's
- * own. Every row is the median over repeats after warm-up; see {@link Timer}.
+ * Runs the benchmark: for each image size, the DCGAN training step (one D and one G update), the
+ * DDPM UNet training step, the KL autoencoder's training step and the latent UNet's flow-matching
+ * step (on the autoencoder's latents, 4×7×7 for MNIST) at each batch size, then sampling speed for
+ * the GAN, DDPM with all 1000 steps, DDIM-50, DDIM-10, flow matching with 50 Euler steps in pixel
+ * space (the UNet preset) and in latent space (the latent UNet, then the decoder); then,
+ * optionally, the long memory run. Inputs are random tensors of the right shape (loading data is
+ * not what is measured); the networks and trainers are GenLab's own. Every row is the median over
+ * repeats after warm-up; see {@link Timer}. Every row names the trainable parameters of the
+ * networks it runs, which the PyTorch reference must match exactly.
  *
  * <pre>{@code
  * BenchReport r = new Benchmark(settings, Device.cpu(), System.out).run();
@@ -77,9 +84,12 @@ public final class Benchmark {
             double scale,
             String note) {}
 
+    /** The Euler steps of the flow-sampling rows. */
+    public static final int FLOW_STEPS = 50;
+
     /**
-     * Lists the selected rows in the order they run: per image size, the DCGAN training steps, the
-     * DDPM training steps, then the four sampling rows.
+     * Lists the selected rows in the order they run: per image size, the DCGAN, DDPM, autoencoder
+     * and latent flow-matching training steps, then the six sampling rows.
      *
      * @return the rows
      */
@@ -101,15 +111,55 @@ public final class Benchmark {
             for (int b : settings.batches()) {
                 rows.add(planned("train/ddpm", "train", unet, shape, b, 1, null));
             }
+            ImageShape latent = latentOf(shape);
+            for (int b : settings.batches()) {
+                rows.add(
+                        planned("train/autoencoder", "train", "autoencoder-kl", shape, b, 1, null));
+            }
+            for (int b : settings.batches()) {
+                rows.add(
+                        planned(
+                                "train/latent-flow",
+                                "train",
+                                "flow-unet-latent",
+                                latent,
+                                b,
+                                1,
+                                "flow matching on " + latent.dims() + " latents"));
+            }
             int sb = settings.sampleBatch();
             rows.add(planned("sample/gan", "sample", "gan", shape, sb, 1, null));
             rows.add(
                     planned("sample/ddpm-1000", "sample", "ddpm-1000", shape, sb, scale, ddpmNote));
             rows.add(planned("sample/ddim-50", "sample", "ddim-50", shape, sb, 1, null));
             rows.add(planned("sample/ddim-10", "sample", "ddim-10", shape, sb, 1, null));
+            String euler = "flow-euler-" + FLOW_STEPS;
+            rows.add(
+                    planned(
+                            "sample/" + euler,
+                            "sample",
+                            euler,
+                            shape,
+                            sb,
+                            1,
+                            "UNet preset " + settings.unetPreset() + " as a velocity model"));
+            rows.add(
+                    planned(
+                            "sample/latent-" + euler,
+                            "sample",
+                            "latent-" + euler,
+                            latent,
+                            sb,
+                            1,
+                            latent.dims() + " latents, then decoded to " + shape.dims()));
         }
         rows.removeIf(r -> !settings.selects(r.id()));
         return rows;
+    }
+
+    /** The latent size of GenLab's default autoencoder for an image size (4×7×7 for MNIST). */
+    private static ImageShape latentOf(ImageShape shape) {
+        return shape.latent((int) AutoencoderTraining.autoencoder(shape).latentShape().get(0));
     }
 
     private static Planned planned(
@@ -141,10 +191,23 @@ public final class Benchmark {
         String loadStart = loadAverage();
         List<BenchReport.Row> rows = new ArrayList<>();
         Sampling sampling = null;
+        LatentSampling latent = null;
         try {
             for (Planned p : plan()) {
                 if (p.task().equals("train")) {
-                    rows.add(measure(p, () -> training(p)));
+                    rows.add(measure(p, () -> training(p), null));
+                    continue;
+                }
+                if (p.model().startsWith("latent-")) {
+                    ImageShape image = ImageShape.byName(p.shape().name());
+                    if (latent == null || !latent.shape().equals(image)) {
+                        if (latent != null) {
+                            latent.close();
+                        }
+                        latent = new LatentSampling(device, image, settings.seed());
+                    }
+                    LatentSampling l = latent;
+                    rows.add(measure(p, () -> l.work(FLOW_STEPS, p.batch()), l.parameters()));
                     continue;
                 }
                 if (sampling == null || !sampling.shape().equals(p.shape())) {
@@ -160,11 +223,17 @@ public final class Benchmark {
                                     settings.seed());
                 }
                 Sampling s = sampling;
-                rows.add(measure(p, () -> s.work(source(s, p.model()), p.batch())));
+                Map<String, Long> params = new LinkedHashMap<>();
+                String net = p.model().equals("gan") ? "generator" : "unet";
+                params.put(net, s.parameters().get(net));
+                rows.add(measure(p, () -> s.work(source(s, p.model()), p.batch()), params));
             }
         } finally {
             if (sampling != null) {
                 sampling.close();
+            }
+            if (latent != null) {
+                latent.close();
             }
         }
         double peak = Math.max(overallPeak, ProcMemory.mib(ProcMemory.peakRss()));
@@ -221,6 +290,13 @@ public final class Benchmark {
             return new GanTraining(
                     device, p.shape(), settings.ganWidth(), p.batch(), settings.seed());
         }
+        if (p.model().equals("autoencoder-kl")) {
+            return new AutoencoderTraining(device, p.shape(), p.batch(), settings.seed());
+        }
+        if (p.model().equals("flow-unet-latent")) {
+            return new DdpmTraining(
+                    device, DdpmTraining.latentFlowSpec(p.shape()), p.batch(), settings.seed());
+        }
         return new DdpmTraining(
                 device, p.shape(), settings.unetPreset(), p.batch(), settings.seed());
     }
@@ -233,15 +309,20 @@ public final class Benchmark {
                 return s.ddpm(settings.ddpmSteps());
             case "ddim-50":
                 return s.ddim(50);
+            case "flow-euler-" + FLOW_STEPS:
+                return s.flow(FLOW_STEPS);
             default:
                 return s.ddim(10);
         }
     }
 
-    private BenchReport.Row measure(Planned p, Supplier<Timer.Work> make) {
+    private BenchReport.Row measure(
+            Planned p, Supplier<Timer.Work> make, Map<String, Long> parameters) {
         overallPeak = Math.max(overallPeak, ProcMemory.mib(ProcMemory.peakRss()));
         ProcMemory.resetPeak();
         Timer.Work work = make.get();
+        Map<String, Long> params =
+                parameters != null ? parameters : ((TrainingWork) work).parameters();
         Timer.Measurement m;
         try {
             m =
@@ -281,11 +362,12 @@ public final class Benchmark {
                         p.batch() / (m.medianMs() / 1000),
                         peak,
                         gpuMemoryMib(),
-                        p.note());
+                        p.note(),
+                        params);
         log.printf(
                 Locale.ROOT,
                 "%-28s %9.1f ms/%s  (min %.1f, max %.1f, CPU %.1f, %d×%d runs)  %8.1f images/s"
-                        + "  peak RSS %.0f MiB%n",
+                        + "  peak RSS %.0f MiB  params %s%n",
                 p.id(),
                 r.medianMs(),
                 p.unit(),
@@ -295,7 +377,8 @@ public final class Benchmark {
                 settings.repeats(),
                 m.runsPerRepeat(),
                 r.imagesPerS(),
-                peak);
+                peak,
+                BenchReport.parameterText(params));
         return r;
     }
 

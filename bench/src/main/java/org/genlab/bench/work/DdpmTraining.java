@@ -3,20 +3,29 @@ package org.genlab.bench.work;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.genlab.core.data.Batch;
 import org.genlab.core.data.BatchSource;
+import org.genlab.core.nn.Params;
 import org.genlab.core.runtime.Seeds;
+import org.genlab.diffusion.flow.FlowPath;
 import org.genlab.diffusion.nn.Prediction;
 import org.genlab.diffusion.nn.UNet;
 import org.genlab.diffusion.train.DiffusionTrainer;
 import org.genlab.diffusion.train.ModelSpec;
 
 /**
- * One DDPM training step as {@code genlab train diffusion} takes it ({@link DiffusionTrainer#step}:
- * t and ε drawn, x_t formed, ε-prediction MSE, backward, gradient-norm clip at 1, Adam lr 2e-4, EMA
- * 0.999), on a fixed batch of random images of the right shape, linear schedule with T = 1000.
+ * One diffusion training step as {@code genlab train diffusion} takes it ({@link
+ * DiffusionTrainer#step}), on a fixed batch of random samples of the right shape: DDPM (t and ε
+ * drawn, x_t formed, ε-prediction MSE, linear schedule with T = 1000) or, for a flow-matching spec
+ * ({@link #latentFlowSpec}), flow matching (s ~ U(0, 1) and ε drawn, x_s = (1 − s) x_0 + s ε, MSE
+ * of the velocity ε − x_0); then backward, gradient-norm clip at 1, Adam lr 2e-4, EMA 0.999.
  */
 public final class DdpmTraining extends TrainingWork {
+
+    private final Map<String, Long> parameters = new LinkedHashMap<>();
 
     /**
      * Builds the UNet preset ({@link ModelSpec#build}) and the trainer.
@@ -29,6 +38,19 @@ public final class DdpmTraining extends TrainingWork {
      */
     public DdpmTraining(Device device, ImageShape shape, String preset, int batch, long seed) {
         this(device, shape, spec(shape, preset), null, batch, seed);
+    }
+
+    /**
+     * Builds a built-in network and its trainer from a spec, e.g. the latent UNet trained by flow
+     * matching on latents of {@code spec.sampleShape()}.
+     *
+     * @param device where to run
+     * @param spec the network, sample shape, schedule and prediction
+     * @param batch B
+     * @param seed the seed of the weights and the batch
+     */
+    public DdpmTraining(Device device, ModelSpec spec, int batch, long seed) {
+        this(device, ImageShape.of(spec.sampleShape()), spec, null, batch, seed);
     }
 
     /**
@@ -57,11 +79,14 @@ public final class DdpmTraining extends TrainingWork {
             Seeds.seed(seed);
             DiffusionTrainer.Builder b = DiffusionTrainer.builder().setManager(manager);
             if (unet == null) {
-                b.setModel(spec, spec.build(manager));
+                Block net = spec.build(manager);
+                b.setModel(spec, net);
+                parameters.put("unet", Params.count(net));
             } else {
                 UNet u = unet.build();
                 u.initialize(manager, shape.height(), shape.width());
                 b.setDenoiser(u).setSampleShape(spec.sampleShape());
+                parameters.put("unet", Params.count(u));
             }
             NDArray real = manager.randomUniform(-1f, 1f, shape.batch(batch));
             // in the step's manager, see GanTraining.inStep
@@ -72,6 +97,36 @@ public final class DdpmTraining extends TrainingWork {
             manager.close();
             throw e;
         }
+    }
+
+    /**
+     * Returns the trainable parameters of the network, as the report lists them.
+     *
+     * @return {@code unet} → scalars
+     */
+    @Override
+    public Map<String, Long> parameters() {
+        return parameters;
+    }
+
+    /**
+     * Describes the latent flow-matching model: the {@code latent} UNet preset (one level, base 64,
+     * 2 residual blocks, attention), unconditional, velocity prediction.
+     *
+     * @param latent the latent's size, e.g. 4×7×7
+     * @return the spec
+     */
+    public static ModelSpec latentFlowSpec(ImageShape latent) {
+        return new ModelSpec(
+                "unet",
+                "latent",
+                latent.channels(),
+                latent.height(),
+                latent.width(),
+                0,
+                DiffusionTrainer.FLOW_SCHEDULE,
+                FlowPath.TIME_SCALE,
+                Prediction.FLOW);
     }
 
     /**

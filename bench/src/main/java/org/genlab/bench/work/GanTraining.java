@@ -3,7 +3,10 @@ package org.genlab.bench.work;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.genlab.core.data.Batch;
+import org.genlab.core.nn.Params;
 import org.genlab.core.runtime.Seeds;
 import org.genlab.gan.GanModels;
 import org.genlab.gan.nn.Discriminator;
@@ -17,6 +20,8 @@ import org.genlab.gan.train.GanTrainer;
  * org.genlab.core.train.TrainingLoop}.
  */
 public final class GanTraining extends TrainingWork {
+
+    private final Map<String, Long> parameters = new LinkedHashMap<>();
 
     /**
      * Builds G, D and the trainer (non-saturating loss, Adam lr 2e-4, β = (0.5, 0.999), EMA 0.999).
@@ -45,11 +50,23 @@ public final class GanTraining extends TrainingWork {
                             .optModelName("dcgan")
                             .optSeed(seed)
                             .build();
+            parameters.put("generator", Params.count(g));
+            parameters.put("discriminator", Params.count(d));
             setTask(trainer);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /**
+     * Returns the trainable parameters of G and D, as the report lists them.
+     *
+     * @return {@code generator} and {@code discriminator} → scalars
+     */
+    @Override
+    public Map<String, Long> parameters() {
+        return parameters;
     }
 
     /**

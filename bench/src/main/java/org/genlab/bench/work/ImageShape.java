@@ -42,6 +42,27 @@ public record ImageShape(String name, int channels, int height, int width) {
     }
 
     /**
+     * Returns the size of this image's latent in GenLab's autoencoder (f = 4), under the same
+     * data-set name.
+     *
+     * @param channels c, the latent channels
+     * @return (c, H/4, W/4), e.g. 4×7×7 for MNIST
+     */
+    public ImageShape latent(int channels) {
+        return new ImageShape(name, channels, height / 4, width / 4);
+    }
+
+    /**
+     * Returns the size of one sample of a shape (C, H, W), unnamed.
+     *
+     * @param chw (C, H, W)
+     * @return the size, named {@code custom}
+     */
+    public static ImageShape of(Shape chw) {
+        return new ImageShape("custom", (int) chw.get(0), (int) chw.get(1), (int) chw.get(2));
+    }
+
+    /**
      * Returns (C, H, W).
      *
      * @return the shape of one image

@@ -4,9 +4,14 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.genlab.bench.Timer;
+import org.genlab.core.nn.Params;
 import org.genlab.core.runtime.Seeds;
+import org.genlab.diffusion.flow.FlowSampler;
 import org.genlab.diffusion.nn.Denoiser;
+import org.genlab.diffusion.nn.Prediction;
 import org.genlab.diffusion.schedule.NoiseSchedule;
 import org.genlab.diffusion.train.ModelSpec;
 import org.genlab.eval.compare.SampleSource;
@@ -18,13 +23,17 @@ import org.genlab.gan.sample.GanSampler;
 /**
  * The sampling side of the benchmark: a DCGAN generator and a UNet preset, freshly initialised
  * (their weights do not change the time), sampled through the same {@link SampleSources} that
- * {@code genlab compare} times on trained runs.
+ * {@code genlab compare} times on trained runs. The same UNet, read as a flow-matching velocity
+ * model, is integrated by {@link FlowSampler} for the pixel-space flow row (a flow-matching UNet is
+ * the same network; only what its output means differs).
  */
 public final class Sampling implements AutoCloseable {
 
     private final NDManager manager;
     private final GanSampler gan;
     private final Denoiser denoiser;
+    private final Denoiser velocity;
+    private final Map<String, Long> parameters = new LinkedHashMap<>();
     private final ModelSpec spec;
     private final ImageShape shape;
 
@@ -50,6 +59,9 @@ public final class Sampling implements AutoCloseable {
             spec = DdpmTraining.spec(shape, preset);
             Block unet = spec.build(manager);
             denoiser = spec.denoiser(unet);
+            velocity = Denoiser.of(unet, Prediction.FLOW);
+            parameters.put("generator", Params.count(g));
+            parameters.put("unet", Params.count(unet));
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -94,6 +106,30 @@ public final class Sampling implements AutoCloseable {
     public SampleSource ddim(int steps) {
         return SampleSources.ddim(
                 NoiseSchedule.linear(spec.steps()), steps, denoiser, spec.sampleShape());
+    }
+
+    /**
+     * Returns flow sampling with Euler steps s_i = 1 − i/N (the UNet read as a velocity model),
+     * clipped to [−1, 1] as {@code genlab sample diffusion} does for a pixel-space flow run.
+     *
+     * @param steps N
+     * @return the source
+     */
+    public SampleSource flow(int steps) {
+        return SampleSources.diffusion(
+                "Euler-" + steps,
+                FlowSampler.builder().optSteps(steps).build(),
+                velocity,
+                spec.sampleShape());
+    }
+
+    /**
+     * Returns the trainable parameters of the generator and the UNet, as the report lists them.
+     *
+     * @return {@code generator} and {@code unet} → scalars
+     */
+    public Map<String, Long> parameters() {
+        return parameters;
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.genlab.bench.work;
 
 import ai.djl.ndarray.NDManager;
+import java.util.Map;
 import org.genlab.bench.Timer;
 import org.genlab.core.train.Losses;
 import org.genlab.core.train.TrainingTask;
@@ -42,6 +43,14 @@ public abstract class TrainingWork implements Timer.Work, AutoCloseable {
             }
         }
     }
+
+    /**
+     * Returns the trainable parameters of the networks the step trains, by network, as the report
+     * lists them (the PyTorch reference counts its own, and the two must match).
+     *
+     * @return network name → scalars in parameters that require a gradient
+     */
+    public abstract Map<String, Long> parameters();
 
     /**
      * Returns the manager holding the networks, optimizer state and EMA (for leak checks).
