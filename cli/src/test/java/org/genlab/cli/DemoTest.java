@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * The main job end to end with the tiny preset: MNIST, a DCGAN, a DDPM, the comparison; then the
- * report opened in a real headless Chromium.
+ * The main job end to end with the tiny preset: MNIST, a DCGAN, an autoencoder and a latent
+ * flow-matching model, the comparison; then the report opened in a real headless Chromium.
  */
 class DemoTest {
 
@@ -36,7 +36,13 @@ class DemoTest {
                 cl.execute("demo", "--preset", "tiny", "--out", out.toString(), "--no-progress");
         assertThat(status).as(err.toString()).isZero();
         assertThat(text.toString())
-                .contains("1/4 MNIST", "2/4 DCGAN", "3/4 DDPM", "4/4 compare", "Demo done");
+                .contains(
+                        "1/5 MNIST",
+                        "2/5 DCGAN",
+                        "3/5 autoencoder",
+                        "4/5 latent flow matching",
+                        "5/5 compare",
+                        "Demo done");
 
         Path report = out.resolve("report");
         JsonObject json =
@@ -48,9 +54,9 @@ class DemoTest {
         assertThat(models).hasSize(2);
         assertThat(models.get(0).getAsJsonObject().get("family").getAsString()).isEqualTo("GAN");
         assertThat(models.get(1).getAsJsonObject().get("family").getAsString())
-                .isEqualTo("Diffusion");
+                .isEqualTo("Latent flow matching");
         JsonArray speeds = models.get(1).getAsJsonObject().getAsJsonArray("speeds");
-        assertThat(speeds.toString()).contains("DDPM", "DDIM-50", "DDIM-10");
+        assertThat(speeds.toString()).contains("Euler-50", "Euler-10", "Heun-10");
         double floor = json.getAsJsonObject("floor").get("frechet").getAsDouble();
         double gan =
                 models.get(0)
@@ -63,7 +69,11 @@ class DemoTest {
         Path page = report.resolve("index.html");
         String html = Files.readString(page);
         assertThat(html)
-                .contains("GAN vs diffusion on mnist", "Real (test split)", "Sampling speed");
+                .contains(
+                        "GAN vs diffusion on mnist",
+                        "Real (test split)",
+                        "Sampling speed",
+                        "Diffusion side: latent flow matching");
         assertChromiumLoads(page);
     }
 

@@ -170,7 +170,7 @@ public final class UNet extends LazyBlock {
     /**
      * The preset for the small latents of latent diffusion (Rombach et al. 2022), 7×7 or 8×8: one
      * resolution (a 7×7 grid has nothing left to halve), 64 channels, 2 residual blocks, attention
-     * after every block (≈ 0.7 M parameters) — every pixel of the latent already stands for a 4×4
+     * after every block (≈ 0.96 M parameters) — every pixel of the latent already stands for a 4×4
      * patch of the image.
      *
      * @param channels latent channels c
