@@ -78,7 +78,9 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
 
     @Option(
             names = "--flow-time",
-            description = "How flow matching draws its times: uniform (default) or logit-normal.")
+            description =
+                    "How flow matching draws its times: logit-normal (default, Esser et al. 2024) or"
+                            + " uniform.")
     String flowTime;
 
     @Option(names = "--schedule", description = "linear (default) or cosine (ddpm only).")
@@ -301,9 +303,9 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                             .optReferencePoints(reference);
             if (flow) {
                 builder.optTimeSampling(
-                        "logit-normal".equals(flowTime)
-                                ? FlowMatchingLoss.TimeSampling.LOGIT_NORMAL
-                                : FlowMatchingLoss.TimeSampling.UNIFORM);
+                        "uniform".equals(flowTime)
+                                ? FlowMatchingLoss.TimeSampling.UNIFORM
+                                : FlowMatchingLoss.TimeSampling.LOGIT_NORMAL);
             }
             if (ae != null) {
                 builder.optDecoder(ae::decode);

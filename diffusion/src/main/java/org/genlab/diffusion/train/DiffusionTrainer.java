@@ -287,7 +287,8 @@ public final class DiffusionTrainer implements TrainingTask {
         private String runName = "";
         private float[][] referencePoints;
         private float gradientClip = 1f;
-        private FlowMatchingLoss.TimeSampling timeSampling = FlowMatchingLoss.TimeSampling.UNIFORM;
+        private FlowMatchingLoss.TimeSampling timeSampling =
+                FlowMatchingLoss.TimeSampling.LOGIT_NORMAL;
         private UnaryOperator<NDArray> decoder;
 
         private Builder() {}
@@ -457,7 +458,8 @@ public final class DiffusionTrainer implements TrainingTask {
         }
 
         /**
-         * Sets how flow matching draws its training times s (default uniform).
+         * Sets how flow matching draws its training times s (default logit-normal: on MNIST
+         * latents, 2.3 min of training on 2 CPU cores gave FLD 166 against 192 for uniform times).
          *
          * @param timeSampling p(s)
          * @return this

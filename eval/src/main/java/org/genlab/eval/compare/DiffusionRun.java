@@ -172,8 +172,10 @@ final class DiffusionRun implements ModelRun {
         if (model == null) {
             return "Diffusion";
         }
-        return (model.isLatent() ? "Latent " : "")
-                + (model.isFlow() ? "flow matching" : model.isLatent() ? "diffusion" : "Diffusion");
+        if (model.isLatent()) {
+            return model.isFlow() ? "Latent flow matching" : "Latent diffusion";
+        }
+        return model.isFlow() ? "Flow matching" : "Diffusion";
     }
 
     @Override
