@@ -35,6 +35,8 @@ import picocli.CommandLine.Option;
         })
 public final class InpaintCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec command;
+
     @Option(names = "--run", required = true, description = "The run folder.")
     Path run;
 
@@ -153,17 +155,19 @@ public final class InpaintCommand implements Callable<Integer> {
                             .optSeed(seed)
                             .opt("mask", mask)
                             .build());
-            System.out.println(
-                    "Wrote input, masked input and "
-                            + n
-                            + " completions to "
-                            + file
-                            + (model.isLatent()
-                                    ? " (latent run: the mask was applied on the "
-                                            + model.sampleShape()
-                                            + " latent grid, approximate at its border; the"
-                                            + " known pixels are pasted back)"
-                                    : ""));
+            command.commandLine()
+                    .getOut()
+                    .println(
+                            "Wrote input, masked input and "
+                                    + n
+                                    + " completions to "
+                                    + file
+                                    + (model.isLatent()
+                                            ? " (latent run: the mask was applied on the "
+                                                    + model.sampleShape()
+                                                    + " latent grid, approximate at its border; the"
+                                                    + " known pixels are pasted back)"
+                                            : ""));
         }
         return 0;
     }

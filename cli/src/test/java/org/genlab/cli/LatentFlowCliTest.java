@@ -149,7 +149,7 @@ class LatentFlowCliTest {
                         "--out",
                         report.toString(),
                         "--n",
-                        "20",
+                        "200",
                         "--speed-batch",
                         "2");
         assertThat(compare[0]).as(compare[2]).isEqualTo("0");
