@@ -3,9 +3,12 @@ package org.genlab.core.chart;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.genlab.core.checkpoint.AtomicFiles;
 import org.genlab.core.train.LossHistory;
 import org.jfree.chart.ChartFactory;
@@ -257,7 +260,9 @@ public final class Charts {
     }
 
     /**
-     * Renders a chart to a PNG file, atomically.
+     * Renders a chart to a PNG file, atomically: a failure (disk full, no permission) is one {@link
+     * org.genlab.core.GenLabException} and leaves the previous file as it was. The PNG is assembled
+     * in memory, not in ImageIO's cache file under {@code java.io.tmpdir}.
      *
      * @param chart the chart
      * @param file the PNG
@@ -266,7 +271,15 @@ public final class Charts {
      */
     public static void writePng(JFreeChart chart, java.nio.file.Path file, int width, int height) {
         BufferedImage img = toImage(chart, width, height);
-        AtomicFiles.write(file, out -> ImageIO.write(img, "png", out));
+        AtomicFiles.write(
+                file,
+                out -> {
+                    try (ImageOutputStream png = new MemoryCacheImageOutputStream(out)) {
+                        if (!ImageIO.write(img, "png", png)) {
+                            throw new IOException("this Java has no PNG writer");
+                        }
+                    }
+                });
     }
 
     private static void style(JFreeChart chart) {

@@ -14,6 +14,7 @@ import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.genlab.core.GenLabException;
 import org.genlab.core.checkpoint.AtomicFiles;
 
@@ -21,6 +22,10 @@ import org.genlab.core.checkpoint.AtomicFiles;
  * Writes a sequence of pictures as a looping animated GIF: a denoising trajectory, the samples of a
  * run epoch by epoch, a walk through latent space. The GIF's comment carries the AI-generated
  * disclosure of {@link Provenance}.
+ *
+ * <p>Like {@link PngWriter}, it writes atomically through {@link AtomicFiles} (a failure is one
+ * {@link GenLabException}, the old file stays) and assembles the file in memory rather than in
+ * ImageIO's cache file under {@code java.io.tmpdir}.
  */
 public final class AnimatedGif {
 
@@ -50,7 +55,7 @@ public final class AnimatedGif {
                 file,
                 os -> {
                     ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
-                    try (ImageOutputStream out = ImageIO.createImageOutputStream(os)) {
+                    try (ImageOutputStream out = new MemoryCacheImageOutputStream(os)) {
                         writer.setOutput(out);
                         writer.prepareWriteSequence(null);
                         for (int i = 0; i < frames.size(); i++) {

@@ -2,7 +2,6 @@ package org.genlab.core.image;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -17,6 +16,7 @@ import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.genlab.core.GenLabException;
 import org.genlab.core.checkpoint.AtomicFiles;
 import org.w3c.dom.Node;
@@ -24,7 +24,10 @@ import org.w3c.dom.Node;
 /**
  * Writes PNGs with their {@link Provenance} in text chunks, and reads those chunks back.
  *
- * <p>Files are written atomically: a reader never sees half a picture.
+ * <p>Files are written atomically through {@link AtomicFiles}: a reader never sees half a picture,
+ * and a failed write (disk full, no permission) is a one-line {@link GenLabException} that leaves
+ * the previous file as it was. The PNG is assembled in memory, not in ImageIO's cache file under
+ * {@code java.io.tmpdir}, so a full or unwritable temporary folder cannot break it.
  */
 public final class PngWriter {
 
@@ -47,7 +50,7 @@ public final class PngWriter {
     private static void writeTo(BufferedImage image, java.io.OutputStream os, Provenance p)
             throws IOException {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
-        try (ImageOutputStream out = ImageIO.createImageOutputStream(os)) {
+        try (ImageOutputStream out = new MemoryCacheImageOutputStream(os)) {
             writer.setOutput(out);
             IIOMetadata meta =
                     writer.getDefaultImageMetadata(
@@ -147,7 +150,8 @@ public final class PngWriter {
             }
             return img;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new GenLabException(
+                    "Cannot read " + file + " as an image (" + e.getMessage() + ").", e);
         }
     }
 }
