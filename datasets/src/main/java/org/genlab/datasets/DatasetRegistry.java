@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.genlab.core.GenLabException;
 import org.genlab.core.GenLabHome;
-import org.genlab.datasets.source.Checksums;
+import org.genlab.datasets.source.CacheCheck;
 import org.genlab.datasets.source.ImportSource;
 import org.genlab.datasets.source.SourceChain;
 
@@ -22,6 +22,9 @@ import org.genlab.datasets.source.SourceChain;
  * Path mnist = DatasetRegistry.fetch("mnist", null, System.out);
  * DatasetRegistry.verify("mnist", null);
  * }</pre>
+ *
+ * <p>Files are checked where they are used, too: {@link #verifyFast}, which {@link ImageDataset}
+ * calls before reading a split, re-hashes only files changed since they were last verified.
  */
 public final class DatasetRegistry {
 
@@ -86,38 +89,34 @@ public final class DatasetRegistry {
     }
 
     /**
-     * Re-checks the MD5 of every file of a data set in the cache.
+     * Re-checks the MD5 of every file of a data set in the cache, always reading every file, and
+     * refreshes the stamp that lets {@link #verifyFast} skip unchanged files (see {@link
+     * CacheCheck}).
      *
      * @param name the data set
      * @param dataDir the data folder, or {@code null} for the default
-     * @throws GenLabException naming the first file that is missing or has a wrong checksum
+     * @throws GenLabException naming the first file that is missing or has a wrong size or checksum
      */
     public static void verify(String name, Path dataDir) {
         DatasetSpec spec = DatasetSpec.byName(name);
-        Path folder = resolve(dataDir).resolve(spec.name());
-        for (DataFile f : spec.files()) {
-            Path p = folder.resolve(f.name());
-            if (!Files.isRegularFile(p)) {
-                throw new GenLabException(
-                        p
-                                + " is missing: "
-                                + spec.name()
-                                + " is not (fully) in the cache; run: genlab datasets fetch "
-                                + spec.name());
-            }
-            String md5 = Checksums.md5(p);
-            if (!md5.equals(f.md5())) {
-                throw new GenLabException(
-                        p
-                                + " has checksum "
-                                + md5
-                                + ", expected "
-                                + f.md5()
-                                + ": the file is damaged or not the official one; delete it and"
-                                + " run: genlab datasets fetch "
-                                + spec.name());
-            }
-        }
+        CacheCheck.verify(spec, resolve(dataDir).resolve(spec.name()));
+    }
+
+    /**
+     * Checks the files of one split before they are read for training or evaluation. A file whose
+     * size and modification time are those recorded when it was last verified is not read again;
+     * any other file is re-hashed (and, if it matches, stamped again). {@link ImageDataset} calls
+     * this on every load, so data changed in the cache since its download is refused rather than
+     * trained on.
+     *
+     * @param name the data set
+     * @param split the split about to be read
+     * @param dataDir the data folder, or {@code null} for the default
+     * @throws GenLabException with the message of {@link #verify} for a missing or damaged file
+     */
+    public static void verifyFast(String name, Split split, Path dataDir) {
+        DatasetSpec spec = DatasetSpec.byName(name);
+        CacheCheck.verifyFast(spec, resolve(dataDir).resolve(spec.name()), spec.files(split));
     }
 
     /**

@@ -32,7 +32,9 @@ import org.genlab.datasets.idx.IdxReader;
  * float[]} and makes one tensor with a single {@code manager.create}, which is what a training loop
  * on DJL wants (per-op overhead, not arithmetic, is DJL's cost). The scaling is {@code x = v/127.5
  * - 1}, so 0 maps to -1 and 255 to 1. The data set is fetched on first use if it is not in the
- * cache.
+ * cache, and the split's files are checked against their official checksums before they are read
+ * ({@link DatasetRegistry#verifyFast}: a file unchanged since it was last verified is not read
+ * twice), so a run never trains on damaged data.
  */
 public final class ImageDataset implements SampleSet {
 
@@ -423,10 +425,12 @@ public final class ImageDataset implements SampleSet {
         }
 
         /**
-         * Loads the split into memory, fetching the data set first if needed.
+         * Loads the split into memory, fetching the data set first if needed and checking the
+         * split's files against their checksums before reading them.
          *
          * @return the data set
-         * @throws GenLabException if the data cannot be obtained or a file is damaged
+         * @throws GenLabException if the data cannot be obtained or a file is missing or damaged
+         *     (the message of {@code genlab datasets verify})
          */
         public ImageDataset build() {
             if (spec == null) {
@@ -434,20 +438,18 @@ public final class ImageDataset implements SampleSet {
                         "ImageDataset needs setName(..): mnist, fashion-mnist or cifar10");
             }
             Path dir = DatasetRegistry.resolve(dataDir);
-            DatasetStatus st = DatasetRegistry.status(spec, dir);
-            if (!st.present()) {
-                if (!fetch) {
-                    throw new GenLabException(
-                            spec.name()
-                                    + " is not in "
-                                    + st.folder()
-                                    + "; run: genlab datasets fetch "
-                                    + spec.name());
-                }
+            if (fetch && !DatasetRegistry.status(spec, dir).present()) {
                 DatasetRegistry.fetch(spec.name(), dir, log);
             }
+            DatasetRegistry.verifyFast(spec.name(), split, dir);
             Path folder = dir.resolve(spec.name());
-            return spec.format() == DatasetFormat.IDX ? loadIdx(folder) : loadCifar(folder);
+            try {
+                return spec.format() == DatasetFormat.IDX ? loadIdx(folder) : loadCifar(folder);
+            } catch (GenLabException e) {
+                // reached only if a file changed without its size or time changing
+                throw new GenLabException(
+                        e.getMessage() + "; run: genlab datasets verify " + spec.name(), e);
+            }
         }
 
         private ImageDataset loadIdx(Path folder) {

@@ -6,9 +6,10 @@
  * official MD5 of each file, obtained through a chain of sources (cache, official hosts, package
  * channels, local import — see {@link org.genlab.datasets.source}) and kept in a local cache.
  * {@link org.genlab.datasets.DatasetRegistry} is the front door (list, fetch, verify, import);
- * {@link org.genlab.datasets.ImageDataset} loads a split into memory and hands trainers whole
- * batches as (N,C,H,W) tensors scaled to [-1,1], the range a generator's {@code tanh} output has.
- * The 2D toy distributions used to <em>see</em> what a GAN or diffusion model does live in {@link
- * org.genlab.datasets.toy}. Start with {@link org.genlab.datasets.ImageDataset}.
+ * {@link org.genlab.datasets.ImageDataset} checks a split's files against their checksums, loads
+ * them into memory and hands trainers whole batches as (N,C,H,W) tensors scaled to [-1,1], the
+ * range a generator's {@code tanh} output has. The 2D toy distributions used to <em>see</em> what a
+ * GAN or diffusion model does live in {@link org.genlab.datasets.toy}. Start with {@link
+ * org.genlab.datasets.ImageDataset}.
  */
 package org.genlab.datasets;

@@ -48,7 +48,8 @@ class DatasetRegistryTest {
         assertThatThrownBy(() -> DatasetRegistry.verify("mnist", dataDir))
                 .isInstanceOf(GenLabException.class)
                 .hasMessageContaining(folder.resolve("train-images-idx3-ubyte").toString())
-                .hasMessageContaining("expected 6bbc9ace898e44ae57da46a324031adb");
+                .hasMessageContaining("holds 3 bytes, expected 47040016")
+                .hasMessageContaining("genlab datasets fetch mnist");
     }
 
     @Test
@@ -62,6 +63,23 @@ class DatasetRegistryTest {
                                         .build())
                 .isInstanceOf(GenLabException.class)
                 .hasMessageContaining("genlab datasets fetch cifar10");
+    }
+
+    @Test
+    void importOfATruncatedGzipIsOneClearError() throws IOException {
+        Path downloads = Files.createDirectories(dataDir.resolve("downloads"));
+        Path gz = downloads.resolve("train-images-idx3-ubyte.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(new byte[100_000]);
+        }
+        byte[] whole = Files.readAllBytes(gz);
+        Files.write(gz, java.util.Arrays.copyOf(whole, whole.length / 2));
+        Path cache = dataDir.resolve("cache");
+        assertThatThrownBy(() -> DatasetRegistry.importFrom("mnist", downloads, cache))
+                .isInstanceOf(GenLabException.class)
+                .hasMessageContaining("Could not obtain mnist")
+                .hasMessageContaining(gz + ": truncated or corrupt gzip file");
+        assertThat(cache.resolve("mnist")).doesNotExist();
     }
 
     @Test

@@ -14,8 +14,8 @@ import org.genlab.core.GenLabException;
  *
  * <p>A batch must be exactly {@value #RECORDS_PER_BATCH} records of {@value #RECORD_BYTES} bytes
  * with labels 0..9; anything else — a short file, a file whose size is not a whole number of
- * records, an out-of-range label, the wrong number of batches — is a {@link GenLabException} naming
- * the file.
+ * records, an out-of-range label, the wrong number of batches, a directory in a batch's place — is
+ * a {@link GenLabException} naming the file. The size is checked before anything is allocated.
  */
 public final class CifarBinaryReader {
 
@@ -137,6 +137,9 @@ public final class CifarBinaryReader {
     }
 
     private static void checkSize(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new GenLabException(file + " is a directory, not a CIFAR-10 batch");
+        }
         long size;
         try {
             size = Files.size(file);

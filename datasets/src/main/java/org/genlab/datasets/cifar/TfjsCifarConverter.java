@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.genlab.core.GenLabException;
 
 /**
@@ -77,27 +80,33 @@ public final class TfjsCifarConverter {
      *     CifarBinaryReader#RECORD_BYTES} bytes
      */
     public static byte[] convert(Path png, byte[] labels, int labelOffset) {
-        BufferedImage img;
-        try {
-            img = ImageIO.read(png.toFile());
-        } catch (IOException e) {
-            throw new GenLabException(png + ": cannot be decoded as PNG: " + e.getMessage(), e);
-        }
-        if (img == null) {
-            throw new GenLabException(png + ": not an image ImageIO can read");
-        }
         int n = CifarBinaryReader.RECORDS_PER_BATCH;
-        if (img.getWidth() != PIXELS || img.getHeight() != n) {
+        BufferedImage img;
+        try (ImageInputStream in = ImageIO.createImageInputStream(png.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new GenLabException(png + ": not an image ImageIO can read");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in);
+                // the size from the header, checked before the pixels are allocated
+                int w = reader.getWidth(0);
+                int h = reader.getHeight(0);
+                if (w != PIXELS || h != n) {
+                    throw new GenLabException(
+                            png + ": sprite is " + w + "x" + h + ", expected " + PIXELS + "x" + n);
+                }
+                img = reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (GenLabException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
             throw new GenLabException(
-                    png
-                            + ": sprite is "
-                            + img.getWidth()
-                            + "x"
-                            + img.getHeight()
-                            + ", expected "
-                            + PIXELS
-                            + "x"
-                            + n);
+                    png + ": cannot be decoded as PNG (truncated or corrupt?): " + e.getMessage(),
+                    e);
         }
         if (labelOffset + n > labels.length) {
             throw new GenLabException(png + ": not enough labels for its " + n + " images");

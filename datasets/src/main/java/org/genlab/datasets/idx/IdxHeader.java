@@ -18,4 +18,14 @@ public record IdxHeader(int rank, int count, int rows, int cols) {
     public int itemBytes() {
         return rows * cols;
     }
+
+    /**
+     * Returns the bytes of all items: {@code count * rows * cols}, which the reader has checked
+     * against the file's length.
+     *
+     * @return the length of the file after its header
+     */
+    public long bodyBytes() {
+        return (long) count * itemBytes();
+    }
 }

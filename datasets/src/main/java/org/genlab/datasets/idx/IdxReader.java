@@ -5,6 +5,9 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -14,9 +17,13 @@ import org.genlab.core.GenLabException;
 /**
  * Reads IDX image and label files, raw or gzipped, and validates them as it reads.
  *
- * <p>Every problem — a missing file, a wrong magic number or rank, absurd dimensions, a file that
- * ends early or goes on after its last item, a label outside 0..9 — is a {@link GenLabException}
- * whose message starts with the file's path.
+ * <p>Every problem — a missing file or a directory in its place, a wrong magic number or rank,
+ * absurd dimensions, a file that ends early or goes on after its last item, a label outside 0..9 —
+ * is a {@link GenLabException} whose message starts with the file's path. The header's item count
+ * is compared with the file's length <em>before</em> anything is allocated from it, so a header
+ * claiming 2<sup>31</sup> items in a small file is one line, not an {@code OutOfMemoryError}. For a
+ * gzipped file the length is the uncompressed length its gzip trailer records, so a gzip of several
+ * concatenated members (which no official file is) must be gunzipped first.
  */
 public final class IdxReader {
 
@@ -27,6 +34,9 @@ public final class IdxReader {
     public static final int IMAGES_MAGIC = 0x00000803;
 
     private static final int MAX_SIDE = 4096;
+
+    /** The most items (and bytes) one Java array holds. */
+    private static final long MAX_ITEMS = Integer.MAX_VALUE - 8;
 
     private IdxReader() {}
 
@@ -117,6 +127,10 @@ public final class IdxReader {
                 }
             }
             int size = h.itemBytes();
+            if ((long) kept * size > MAX_ITEMS) {
+                throw new GenLabException(
+                        file + ": " + kept + " images are more than one Java array holds");
+            }
             byte[] pixels = new byte[Math.multiplyExact(kept, size)];
             byte[] skip = new byte[size];
             int out = 0;
@@ -136,6 +150,9 @@ public final class IdxReader {
     }
 
     private static DataInputStream open(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new GenLabException(file + " is a directory, not an IDX file");
+        }
         InputStream raw;
         try {
             raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
@@ -179,19 +196,21 @@ public final class IdxReader {
                             expectedRank == 1 ? "label" : "image",
                             expected));
         }
-        int[] dims = new int[rank];
+        long[] dims = new long[rank];
         for (int d = 0; d < rank; d++) {
             try {
-                dims[d] = in.readInt();
+                dims[d] = in.readInt() & 0xFFFFFFFFL; // dimensions are unsigned
             } catch (EOFException e) {
                 throw new GenLabException(file + ": truncated inside the IDX header", e);
             }
         }
-        if (dims[0] < 0) {
-            throw new GenLabException(file + ": negative item count " + dims[0]);
+        long count = dims[0];
+        if (count == 0) {
+            throw new GenLabException(
+                    file + ": the IDX header claims 0 items: the file is empty or not an IDX file");
         }
-        int rows = 1;
-        int cols = 1;
+        long rows = 1;
+        long cols = 1;
         if (rank == 3) {
             rows = dims[1];
             cols = dims[2];
@@ -200,7 +219,70 @@ public final class IdxReader {
                         file + ": implausible image size " + rows + "x" + cols + " in IDX header");
             }
         }
-        return new IdxHeader(rank, dims[0], rows, cols);
+        checkLength(file, rank, count, rows, cols);
+        if (count > MAX_ITEMS) {
+            throw new GenLabException(
+                    file
+                            + ": holds "
+                            + count
+                            + " items, more than GenLab can load ("
+                            + MAX_ITEMS
+                            + ")");
+        }
+        return new IdxHeader(rank, (int) count, (int) rows, (int) cols);
+    }
+
+    /**
+     * Compares what the header claims with what the file holds, before anything is allocated from
+     * the header's numbers.
+     */
+    private static void checkLength(Path file, int rank, long count, long rows, long cols)
+            throws IOException {
+        long claimed = count * rows * cols; // < 2^32 * 2^12 * 2^12: no overflow
+        long headerBytes = 4L + 4L * rank;
+        boolean gz = isGzip(file);
+        long held = Math.max(0, (gz ? gzipLength(file) : Files.size(file)) - headerBytes);
+        if (claimed == held) {
+            return;
+        }
+        String items = rank == 1 ? "labels of 1 byte" : "images of " + rows + "x" + cols + " bytes";
+        String where = gz ? " (uncompressed, by its gzip trailer)" : "";
+        throw new GenLabException(
+                file
+                        + " claims "
+                        + count
+                        + " "
+                        + items
+                        + " = "
+                        + claimed
+                        + " bytes but holds "
+                        + (claimed > held ? "only " : "")
+                        + held
+                        + " bytes"
+                        + where
+                        + (claimed > held
+                                ? ": the file is truncated or not an IDX file"
+                                : ": it has extra bytes after its last item, or is not an IDX file"));
+    }
+
+    private static boolean isGzip(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
+        }
+    }
+
+    /**
+     * Returns the uncompressed length a gzip file's trailer records (RFC 1952's ISIZE, mod 2^32).
+     */
+    private static long gzipLength(Path file) throws IOException {
+        try (SeekableByteChannel ch = Files.newByteChannel(file)) {
+            ByteBuffer tail = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+            ch.position(Math.max(0, ch.size() - 4));
+            while (tail.hasRemaining() && ch.read(tail) > 0) {
+                // the last 4 bytes
+            }
+            return tail.getInt(0) & 0xFFFFFFFFL;
+        }
     }
 
     private static void readBody(

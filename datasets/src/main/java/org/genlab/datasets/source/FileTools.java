@@ -1,6 +1,7 @@
 package org.genlab.datasets.source;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileVisitResult;
@@ -10,6 +11,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /** Small file helpers the sources share: gunzip-or-copy, recursive delete. */
 public final class FileTools {
@@ -34,7 +36,8 @@ public final class FileTools {
      *
      * @param src a raw or gzipped file
      * @param dest the raw copy to write
-     * @throws IOException if reading or writing fails (a corrupt gzip stream included)
+     * @throws IOException if reading or writing fails; a truncated or corrupt gzip stream is one
+     *     naming {@code src}
      */
     public static void gunzipOrCopy(Path src, Path dest) throws IOException {
         if (isGzip(src)) {
@@ -42,6 +45,9 @@ public final class FileTools {
                     new GZIPInputStream(
                             new BufferedInputStream(Files.newInputStream(src), 1 << 16), 1 << 16)) {
                 Files.copy(in, dest, StandardCopyOption.REPLACE_EXISTING);
+            } catch (EOFException | ZipException e) {
+                throw new IOException(
+                        src + ": truncated or corrupt gzip file (" + e.getMessage() + ")", e);
             }
         } else {
             Files.copy(src, dest, StandardCopyOption.REPLACE_EXISTING);

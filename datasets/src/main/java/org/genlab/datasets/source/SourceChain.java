@@ -21,6 +21,9 @@ import org.genlab.datasets.DatasetSpec;
  * data folder; only when <em>every</em> needed file from that source matches its MD5 are the files
  * moved into the cache, each with one atomic rename. A mismatch or a failure is noted in one line
  * (which file, which source, expected and actual MD5) and the next source is tried.
+ *
+ * <p>Cached files found valid are stamped (see {@link CacheCheck}); freshly installed files are
+ * stamped by their first load, once they are old enough for their modification time to be trusted.
  */
 public final class SourceChain {
 
@@ -55,12 +58,13 @@ public final class SourceChain {
      */
     public static List<DataFile> missingOrBad(DatasetSpec spec, Path folder, PrintStream log) {
         List<DataFile> needed = new ArrayList<>();
+        CacheCheck stamp = new CacheCheck(folder);
         for (DataFile f : spec.files()) {
             Path p = folder.resolve(f.name());
             if (!Files.isRegularFile(p)) {
                 needed.add(f);
             } else {
-                String md5 = Checksums.md5(p);
+                String md5 = stamp.hash(f, p);
                 if (!md5.equals(f.md5())) {
                     if (log != null) {
                         log.println(
@@ -76,6 +80,7 @@ public final class SourceChain {
                 }
             }
         }
+        stamp.save();
         return needed;
     }
 
@@ -94,6 +99,7 @@ public final class SourceChain {
      */
     public Path fetch(DatasetSpec spec, Path dataDir, PrintStream log, boolean replaceAll) {
         Path folder = dataDir.resolve(spec.name());
+        CacheCheck.requireNoDirectories(spec, folder);
         List<DataFile> needed = replaceAll ? spec.files() : missingOrBad(spec, folder, log);
         if (needed.isEmpty()) {
             log.println(spec.name() + ": present and verified in " + folder);

@@ -11,7 +11,9 @@
  * atomically — into the cache; a mismatch names the file and the source and the chain moves on.
  * This is the same idea as a package manager's signed index: trust the content, not the channel.
  * Archives are unpacked by {@link org.genlab.datasets.source.TarExtractor}, which refuses entries
- * that would escape the target folder ("zip slip"). Start with {@link
+ * that would escape the target folder ("zip slip"). The cache is checked again where it is used:
+ * {@link org.genlab.datasets.source.CacheCheck} re-hashes a file before it is trained on unless a
+ * stamp shows it unchanged since it was last verified. Start with {@link
  * org.genlab.datasets.source.SourceChain}.
  */
 package org.genlab.datasets.source;

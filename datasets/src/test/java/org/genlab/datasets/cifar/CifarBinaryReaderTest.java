@@ -84,6 +84,14 @@ class CifarBinaryReaderTest {
     }
 
     @Test
+    void directoryInPlaceOfABatch() throws IOException {
+        Path d = Files.createDirectories(dir.resolve("test_batch.bin"));
+        assertThatThrownBy(() -> CifarBinaryReader.readLabels(d))
+                .isInstanceOf(GenLabException.class)
+                .hasMessage(d + " is a directory, not a CIFAR-10 batch");
+    }
+
+    @Test
     void batchCount() {
         assertThatThrownBy(
                         () ->

@@ -78,9 +78,10 @@ class IdxReaderTest {
         Path p = write("img", images(IdxReader.IMAGES_MAGIC, 3, 2, 2, 11));
         assertThatThrownBy(() -> IdxReader.readImages(p))
                 .isInstanceOf(GenLabException.class)
-                .hasMessageContaining(p.toString())
-                .hasMessageContaining("truncated")
-                .hasMessageContaining("item 2");
+                .hasMessage(
+                        p
+                                + " claims 3 images of 2x2 bytes = 12 bytes but holds only 11"
+                                + " bytes: the file is truncated or not an IDX file");
     }
 
     @Test
@@ -150,7 +151,65 @@ class IdxReaderTest {
         Path p = write("lbl", labels(5, (byte) 1, (byte) 2));
         assertThatThrownBy(() -> IdxReader.readLabels(p, 10))
                 .isInstanceOf(GenLabException.class)
-                .hasMessageContaining("promises 5 labels");
+                .hasMessageContaining("claims 5 labels of 1 byte = 5 bytes but holds only 2");
+    }
+
+    @Test
+    void headerClaiming2To31ItemsInASmallFileAllocatesNothing() throws IOException {
+        // 2^31 as an unsigned dimension, and 2^31 - 1 (new byte[count] would not fit in any heap)
+        for (int count : new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE}) {
+            String n = Long.toString(count & 0xFFFFFFFFL);
+            Path p = write("lbl", labels(count, (byte) 1, (byte) 2, (byte) 3));
+            assertThatThrownBy(() -> IdxReader.readLabels(p, 10))
+                    .isInstanceOf(GenLabException.class)
+                    .hasMessage(
+                            p
+                                    + " claims "
+                                    + n
+                                    + " labels of 1 byte = "
+                                    + n
+                                    + " bytes but holds only 3 bytes: the file is truncated or"
+                                    + " not an IDX file");
+            Path img = write("img", images(IdxReader.IMAGES_MAGIC, count, 28, 28, 784));
+            assertThatThrownBy(() -> IdxReader.readImages(img))
+                    .isInstanceOf(GenLabException.class)
+                    .hasMessageStartingWith(img + " claims " + n + " images of 28x28 bytes = ")
+                    .hasMessageEndingWith(
+                            "but holds only 784 bytes: the file is truncated or not an IDX file");
+            assertThatThrownBy(() -> IdxReader.header(img, 3)).hasMessageContaining(" claims ");
+            Path gz = writeGz("lbl.gz", labels(count, (byte) 1));
+            assertThatThrownBy(() -> IdxReader.readLabels(gz, 10))
+                    .isInstanceOf(GenLabException.class)
+                    .hasMessageContaining(
+                            "holds only 1 bytes (uncompressed, by its gzip trailer): the file is"
+                                    + " truncated");
+        }
+    }
+
+    @Test
+    void zeroItemsIsAnError() throws IOException {
+        Path p = write("lbl", labels(0));
+        assertThatThrownBy(() -> IdxReader.readLabels(p, 10))
+                .isInstanceOf(GenLabException.class)
+                .hasMessage(
+                        p
+                                + ": the IDX header claims 0 items: the file is empty or not an IDX file");
+    }
+
+    @Test
+    void absurdImageSide() throws IOException {
+        Path p = write("img", images(IdxReader.IMAGES_MAGIC, 1, 28, -1, 0));
+        assertThatThrownBy(() -> IdxReader.readImages(p))
+                .isInstanceOf(GenLabException.class)
+                .hasMessage(p + ": implausible image size 28x4294967295 in IDX header");
+    }
+
+    @Test
+    void directoryInPlaceOfAFile() throws IOException {
+        Path d = Files.createDirectories(dir.resolve("t10k-labels-idx1-ubyte"));
+        assertThatThrownBy(() -> IdxReader.readLabels(d, 10))
+                .isInstanceOf(GenLabException.class)
+                .hasMessage(d + " is a directory, not an IDX file");
     }
 
     @Test
