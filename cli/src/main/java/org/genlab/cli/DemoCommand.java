@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.genlab.core.GenLabException;
 import org.genlab.core.runtime.Devices;
+import org.genlab.core.train.RunFolder;
 import org.genlab.datasets.DatasetRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -118,6 +119,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue earlier demo runs in --out.")
     boolean resume;
 
+    @Option(
+            names = "--overwrite",
+            description = "Start over, replacing the demo runs already in --out.")
+    boolean overwrite;
+
     @Option(names = "--no-progress", description = "Hide the progress bars.")
     boolean noProgress;
 
@@ -134,6 +140,19 @@ public final class DemoCommand implements Callable<Integer> {
                 Devices.describe(device),
                 out.toAbsolutePath());
         boolean latent = p.variant() == Variant.LATENT_FLOW;
+        if (resume && overwrite) {
+            throw new GenLabException("Give --resume or --overwrite, not both.");
+        }
+        for (String name : List.of("dcgan", "autoencoder", "latent-flow", "ddpm")) {
+            if (!resume && !overwrite && RunFolder.create(out.resolve(name)).holdsRun()) {
+                throw new GenLabException(
+                        out
+                                + " already holds a demo (its "
+                                + name
+                                + " run). Add --resume to continue it, --overwrite to start over,"
+                                + " or choose another --out folder.");
+            }
+        }
         int total = latent ? 5 : 4;
         int stage = 1;
         w.printf(Locale.ROOT, "%d/%d MNIST%n", stage++, total);
@@ -170,7 +189,7 @@ public final class DemoCommand implements Callable<Integer> {
                                 Integer.toString(Math.max(1, p.ganSteps() / 5)),
                                 "--run",
                                 gan.toString()));
-        common(g, p);
+        common(g, p, gan);
         sub(g);
 
         Path ae = out.resolve("autoencoder");
@@ -200,7 +219,7 @@ public final class DemoCommand implements Callable<Integer> {
                                     Integer.toString(Math.max(1, p.aeSteps() / 2)),
                                     "--run",
                                     ae.toString()));
-            common(a, p);
+            common(a, p, ae);
             sub(a);
         }
 
@@ -237,7 +256,7 @@ public final class DemoCommand implements Callable<Integer> {
         } else {
             d.addAll(List.of("--dataset", "mnist"));
         }
-        common(d, p);
+        common(d, p, diffusion);
         sub(d);
 
         w.printf(Locale.ROOT, "%d/%d compare%n", stage, total);
@@ -280,13 +299,16 @@ public final class DemoCommand implements Callable<Integer> {
                 + " sampled with DDIM-50 — the original recipe, affordable on a GPU.";
     }
 
-    private void common(List<String> args, Preset p) {
+    private void common(List<String> args, Preset p, Path run) {
         if (p.limit() != null) {
             args.add("--limit");
             args.add(p.limit().toString());
         }
-        if (resume) {
-            args.add("--resume");
+        RunFolder folder = RunFolder.create(run);
+        if (resume && folder.hasCheckpoint()) {
+            args.add("--resume"); // a stage the earlier demo reached
+        } else if (folder.holdsRun()) {
+            args.add("--overwrite"); // --overwrite, or a stage that never saved a checkpoint
         }
         if (noProgress) {
             args.add("--no-progress");

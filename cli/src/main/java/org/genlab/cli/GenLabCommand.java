@@ -68,7 +68,18 @@ public final class GenLabCommand implements Runnable {
      * @param args the arguments
      */
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int status;
+        try {
+            status = execute(args);
+        } catch (OutOfMemoryError e) {
+            System.err.println(
+                    "genlab: out of memory ("
+                            + e.getMessage()
+                            + "). Lower --batch or --n, or give Java more memory"
+                            + " (JAVA_OPTS=-Xmx8g).");
+            status = 1;
+        }
+        System.exit(status);
     }
 
     /**
@@ -87,7 +98,9 @@ public final class GenLabCommand implements Runnable {
      * @return the command line
      */
     public static CommandLine newCommandLine() {
+        GlobalOptions.reset();
         CommandLine cl = new CommandLine(new GenLabCommand());
+        Checks.install(cl);
         cl.setExecutionExceptionHandler(
                 (e, commandLine, parseResult) -> {
                     PrintWriter err = commandLine.getErr();
@@ -103,9 +116,46 @@ public final class GenLabCommand implements Runnable {
                         err.flush();
                         return 2;
                     }
-                    throw e;
+                    return unexpected(e, commandLine);
                 });
         return cl;
+    }
+
+    /**
+     * An error GenLab did not foresee: one line saying what happened, the stack trace only with
+     * {@code GENLAB_DEBUG=1}; exit status 1.
+     */
+    private static int unexpected(Exception e, CommandLine commandLine) {
+        PrintWriter err = commandLine.getErr();
+        Throwable t = e;
+        while (t.getCause() != null
+                && (t instanceof CommandLine.ExecutionException
+                        || t instanceof java.lang.reflect.InvocationTargetException)) {
+            t = t.getCause();
+        }
+        String what =
+                t instanceof java.io.UncheckedIOException || t instanceof java.io.IOException
+                        ? "an input/output error"
+                        : t instanceof NumberFormatException
+                                ? "a number that could not be read"
+                                : "an unexpected error";
+        err.println(
+                commandLine
+                        .getColorScheme()
+                        .errorText(
+                                "genlab: "
+                                        + what
+                                        + " ("
+                                        + t.getClass().getSimpleName()
+                                        + ": "
+                                        + t.getMessage()
+                                        + "). Run again with GENLAB_DEBUG=1 for the details,"
+                                        + " and report it if it looks like a GenLab bug."));
+        if ("1".equals(System.getenv("GENLAB_DEBUG"))) {
+            t.printStackTrace(err);
+        }
+        err.flush();
+        return 1;
     }
 
     /** Prints the versions of GenLab, DJL and Java. */

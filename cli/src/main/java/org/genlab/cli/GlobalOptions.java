@@ -24,6 +24,18 @@ public final class GlobalOptions {
         seedSet = true;
     }
 
+    /** A resumed run's own seed, used when the user gave none. */
+    static void useRunSeed(long value) {
+        seed = value;
+    }
+
+    /** Back to the defaults before a command line is parsed (one JVM may run several). */
+    static void reset() {
+        device = "auto";
+        seed = 42;
+        seedSet = false;
+    }
+
     /**
      * Returns the device the user asked for, resolved (auto picks CUDA when DJL sees a GPU).
      *

@@ -115,6 +115,7 @@ public final class SampleDiffusionCommand implements Callable<Integer> {
                             + classifierScale
                             + ".");
         }
+        Checks.fitsInMemory("--n", n, spec.sampleShape().size() * 4L, 400);
         boolean guided = classifierScale != null;
         int classes = guided ? 10 : spec.numClasses();
         if (clazz != null && (classes == 0 || clazz < 0 || clazz >= classes)) {

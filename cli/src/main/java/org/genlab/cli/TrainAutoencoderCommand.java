@@ -53,7 +53,9 @@ public final class TrainAutoencoderCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--dataset", required = true, description = "mnist, fashion-mnist or cifar10.")
+    @Option(
+            names = "--dataset",
+            description = "mnist, fashion-mnist or cifar10 (required, except with --resume).")
     String dataset;
 
     @Option(names = "--run", description = "Run folder (default runs/autoencoder-DATASET).")
@@ -127,6 +129,14 @@ public final class TrainAutoencoderCommand implements Callable<Integer> {
             description = "Steps between checkpoints (default ${DEFAULT-VALUE}).")
     long checkpointEvery;
 
+    @Option(
+            names = "--overwrite",
+            description =
+                    "Replace the run the folder holds (its checkpoints, losses, settings and"
+                            + " samples). Without it GenLab refuses to train into a folder that"
+                            + " holds a run, unless --resume.")
+    boolean overwrite;
+
     @Option(names = "--resume", description = "Continue the run's checkpoint.")
     boolean resume;
 
@@ -153,20 +163,26 @@ public final class TrainAutoencoderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (dataset == null) {
+            throw new GenLabException("Give --dataset: mnist, fashion-mnist or cifar10.");
+        }
         validate();
         PrintWriter out = spec.commandLine().getOut();
         Device device = GlobalOptions.device();
         long seed = GlobalOptions.seed();
         Path dir = run != null ? run : Path.of("runs", "autoencoder-" + dataset);
+        RunFolder.checkTrainable(dir, resume, overwrite);
         float beta = klWeight != null ? klWeight : AutoencoderTrainer.DEFAULT_KL_WEIGHT;
         float rate = lr != null ? lr : AutoencoderTrainer.DEFAULT_LEARNING_RATE;
         try (NDManager manager = NDManager.newBaseManager(device)) {
             Seeds.seed(seed);
             ImageDataset images = load(Split.TRAIN, limit);
-            if (batch > images.size()) {
-                throw new GenLabException(
-                        "--batch " + batch + " is larger than the " + images.size() + " images.");
-            }
+            Checks.batchFitsData(batch, images.size(), dataset + " training images");
+            Checks.fitsInMemory(
+                    "--batch",
+                    batch,
+                    (long) images.channels() * images.height() * images.width() * 4,
+                    600);
             // the whole set on the device once: each batch is one gather there
             SampleSet all = images.inMemory(manager);
             BatchSource.Shuffled batches = BatchSource.shuffled(all, batch, seed);
@@ -199,6 +215,7 @@ public final class TrainAutoencoderCommand implements Callable<Integer> {
                             .build();
             Map<String, String> config = new LinkedHashMap<>(task.config());
             config.put("dataset", dataset);
+            config.put("limit", limit == null ? "" : limit.toString());
             config.put("items", Integer.toString(all.size()));
             config.put("batch", Integer.toString(batch));
             config.put("steps", Long.toString(total));
@@ -228,6 +245,7 @@ public final class TrainAutoencoderCommand implements Callable<Integer> {
                             .optSampleEvery(sampleEvery)
                             .optCheckpointEvery(checkpointEvery)
                             .optResume(resume)
+                            .optOverwrite(overwrite)
                             .optTaskName("autoencoder " + dataset)
                             .optProgressBar(!noProgress)
                             .optConfig(config)

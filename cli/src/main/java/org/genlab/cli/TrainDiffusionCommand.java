@@ -139,6 +139,14 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
             description = "Steps between checkpoints.")
     long checkpointEvery;
 
+    @Option(
+            names = "--overwrite",
+            description =
+                    "Replace the run the folder holds (its checkpoints, losses, settings and"
+                            + " samples). Without it GenLab refuses to train into a folder that"
+                            + " holds a run, unless --resume.")
+    boolean overwrite;
+
     @Option(names = "--resume", description = "Continue the run's checkpoint.")
     boolean resume;
 
@@ -203,6 +211,14 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                                 (flow ? "flow-" : "diffusion-")
                                         + (space != null ? "latent-" : "")
                                         + dataset);
+        try {
+            RunFolder.checkTrainable(dir, resume, overwrite);
+        } catch (GenLabException e) {
+            if (space != null) {
+                space.close();
+            }
+            throw e;
+        }
         try (NDManager manager = NDManager.newBaseManager(device);
                 LatentSpace ae = space) {
             Seeds.seed(seed);
@@ -264,6 +280,8 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                                 pred);
             }
             long n = all.size();
+            Checks.batchFitsData(batch, n, dataset + (toy ? " points" : " training items"));
+            Checks.fitsInMemory("--batch", batch, spec.sampleShape().size() * 4L, 1500);
             BatchSource.Shuffled batches = BatchSource.shuffled(all, batch, seed);
             long total =
                     steps != null
@@ -315,6 +333,7 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
             Map<String, String> config = new LinkedHashMap<>(task.config());
             config.put("dataset", dataset);
             config.put("items", Long.toString(n));
+            config.put("limit", limit == null ? "" : limit.toString());
             config.put("batch", Integer.toString(batch));
             config.put("steps", Long.toString(total));
             config.put("device", Devices.name(device));
@@ -330,6 +349,7 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                             .optSampleEvery(sampleEvery)
                             .optCheckpointEvery(checkpointEvery)
                             .optResume(resume)
+                            .optOverwrite(overwrite)
                             .optTaskName("diffusion " + dataset)
                             .optProgressBar(!noProgress)
                             .optTimeLimit(

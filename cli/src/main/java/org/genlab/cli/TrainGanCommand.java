@@ -44,8 +44,9 @@ public final class TrainGanCommand implements Callable<Integer> {
 
     @Option(
             names = "--dataset",
-            required = true,
-            description = "mnist, fashion-mnist, cifar10, ring, moons, swissroll or checkerboard.")
+            description =
+                    "mnist, fashion-mnist, cifar10, ring, moons, swissroll or checkerboard"
+                            + " (required, except with --resume).")
     String dataset;
 
     @Option(
@@ -123,6 +124,14 @@ public final class TrainGanCommand implements Callable<Integer> {
             description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
     long checkpointEvery;
 
+    @Option(
+            names = "--overwrite",
+            description =
+                    "Replace the run the folder holds (its checkpoints, losses, settings and"
+                            + " samples). Without it GenLab refuses to train into a folder that"
+                            + " holds a run, unless --resume.")
+    boolean overwrite;
+
     @Option(names = "--resume", description = "Continue from the run folder's checkpoint.")
     boolean resume;
 
@@ -144,6 +153,10 @@ public final class TrainGanCommand implements Callable<Integer> {
         if (minutes != null && !(minutes > 0 && minutes <= 10_000)) {
             throw new GenLabException("--minutes must be in (0, 10000], got " + minutes + ".");
         }
+        if (dataset == null) {
+            throw new GenLabException(
+                    "Give --dataset (mnist, fashion-mnist, cifar10 or a 2D toy).");
+        }
         PrintWriter out = spec.commandLine().getOut();
         boolean toy = TOYS.contains(dataset.toLowerCase(Locale.ROOT));
         if (toy && !model.equals("mlp")) {
@@ -156,10 +169,7 @@ public final class TrainGanCommand implements Callable<Integer> {
         if (epochs != null && steps != null) {
             throw new GenLabException("Give --epochs or --steps, not both.");
         }
-        if (batch < 1 || !(lr > 0) || (limit != null && limit < batch)) {
-            throw new GenLabException(
-                    "--batch must be >= 1, --lr > 0 and --limit (if given) >= --batch.");
-        }
+        RunFolder.checkTrainable(run, resume, overwrite);
         GanLoss ganLoss = GanLoss.byName(loss);
         if (ganLoss.gradientPenaltyWeight() > 0) {
             out.println(
@@ -184,6 +194,7 @@ public final class TrainGanCommand implements Callable<Integer> {
                 }
                 ToyDataset data = ToyDataset.byName(dataset, limit != null ? limit : 20000, seed);
                 size = data.size();
+                Checks.batchFitsData(batch, size, dataset + " points");
                 sampleShape = new Shape(2);
                 source = BatchSource.shuffled(data, batch, seed);
                 reference = java.util.Arrays.copyOf(data.points(), Math.min(1000, size));
@@ -198,6 +209,12 @@ public final class TrainGanCommand implements Callable<Integer> {
                 }
                 ImageDataset data = b.build();
                 size = data.size();
+                Checks.batchFitsData(batch, size, dataset + " training images");
+                Checks.fitsInMemory(
+                        "--batch",
+                        batch,
+                        (long) data.channels() * data.height() * data.width() * 4,
+                        600);
                 sampleShape = new Shape(data.channels(), data.height(), data.width());
                 if (conditional) {
                     classes = data.numClasses();
@@ -269,6 +286,7 @@ public final class TrainGanCommand implements Callable<Integer> {
                             .optSampleEvery(every)
                             .optCheckpointEvery(checkpointEvery)
                             .optResume(resume)
+                            .optOverwrite(overwrite)
                             .optProgressBar(!noProgress)
                             .optTimeLimit(
                                     minutes == null

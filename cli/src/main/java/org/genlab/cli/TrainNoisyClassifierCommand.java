@@ -59,6 +59,14 @@ public final class TrainNoisyClassifierCommand implements Callable<Integer> {
     @Option(names = "--limit", description = "Use only the first N training items.")
     Integer limit;
 
+    @Option(
+            names = "--overwrite",
+            description =
+                    "Replace the run the folder holds (its checkpoints, losses, settings and"
+                            + " samples). Without it GenLab refuses to train into a folder that"
+                            + " holds a run, unless --resume.")
+    boolean overwrite;
+
     @Option(names = "--resume", description = "Continue the classifier's checkpoint.")
     boolean resume;
 
@@ -78,6 +86,7 @@ public final class TrainNoisyClassifierCommand implements Callable<Integer> {
             throw new GenLabException("--limit must be ≥ 1.");
         }
         RunFolder diffusion = RunFolder.open(run);
+        RunFolder.checkTrainable(GuidanceClassifiers.folder(run), resume, overwrite);
         Map<String, String> rc = diffusion.config();
         String dataset = rc.getOrDefault("dataset", "");
         if (!dataset.matches("mnist|fashion-mnist|cifar10")) {
@@ -100,6 +109,7 @@ public final class TrainNoisyClassifierCommand implements Callable<Integer> {
                 b.optLimit(limit);
             }
             SampleSet pixels = b.build().inMemory(m);
+            Checks.batchFitsData(batch, pixels.size(), dataset + " training images");
             SampleSet data =
                     model.isLatent()
                             ? LatentDiffusion.encode(model.latentSpace(), pixels, m)
@@ -140,6 +150,7 @@ public final class TrainNoisyClassifierCommand implements Callable<Integer> {
                             .optCheckpointEvery(Math.max(1, steps / 2))
                             .optSampleEvery(0)
                             .optResume(resume)
+                            .optOverwrite(overwrite)
                             .optTaskName("noisy classifier")
                             .optProgressBar(!noProgress)
                             .optConfig(config)

@@ -2,7 +2,6 @@ package org.genlab.core.train;
 
 import ai.djl.ndarray.NDManager;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,6 +51,7 @@ public final class TrainingLoop {
     private final long checkpointEvery;
     private final boolean progressBar;
     private final boolean resume;
+    private final boolean overwrite;
     private final float explodeThreshold;
     private final String taskName;
     private final Map<String, String> config;
@@ -75,6 +75,7 @@ public final class TrainingLoop {
         this.checkpointEvery = b.checkpointEvery;
         this.progressBar = b.progressBar;
         this.resume = b.resume;
+        this.overwrite = b.overwrite;
         this.explodeThreshold = b.explodeThreshold;
         this.taskName = b.taskName;
         this.config = new LinkedHashMap<>(b.task.config());
@@ -111,6 +112,7 @@ public final class TrainingLoop {
         long step = 0;
         if (resume && run.hasCheckpoint()) {
             Checkpoint cp = Checkpoint.load(run.checkpointFile(), task.state());
+            checkSameRun(cp.getConfig());
             step = cp.getStep();
             history = cp.getHistory();
             if (cp.getSeed() != seed) {
@@ -121,12 +123,20 @@ public final class TrainingLoop {
                         seed);
                 seed = cp.getSeed();
             }
+            if (cp.isFallback()) {
+                out.printf(
+                        Locale.ROOT,
+                        "The latest checkpoint is damaged (%s); resuming from the previous one,"
+                                + " %s.%n",
+                        cp.getProblem(),
+                        cp.getFile().getFileName());
+            }
             out.printf(Locale.ROOT, "Resumed %s at step %d of %d.%n", run.dir(), step, steps);
         }
         config.put("seed", Long.toString(seed));
-        // the run folder says what is trained: the task's description, the loop's settings, the
-        // seed
-        run.mergeConfig(config);
+        // only now, with the flags checked, the model built and the checkpoint loaded, is the
+        // folder touched: the task's description, the loop's settings and the seed
+        run.begin(config, overwrite);
         startStep = step;
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook =
@@ -261,6 +271,47 @@ public final class TrainingLoop {
         return stepsPerSecond;
     }
 
+    /** Settings a resumed run may change: they do not make it a different model or path. */
+    private static final java.util.Set<String> MAY_CHANGE =
+            java.util.Set.of(
+                    "steps",
+                    "stepsPerEpoch",
+                    "device",
+                    "items",
+                    "batch",
+                    "lr",
+                    "lrSchedule",
+                    "lrDecaySteps",
+                    "ema",
+                    "emaDecay",
+                    "labelDropout",
+                    "gradientClip",
+                    "seed",
+                    "initFrom");
+
+    /**
+     * Refuses to resume a checkpoint as a different run: every setting the task describes (its
+     * architecture, schedule, T, loss, data set) must equal the one the checkpoint was trained
+     * with; only those in {@link #MAY_CHANGE} may differ.
+     */
+    private void checkSameRun(Map<String, String> recorded) {
+        for (Map.Entry<String, String> e : task.config().entrySet()) {
+            String was = recorded.get(e.getKey());
+            if (was != null && !MAY_CHANGE.contains(e.getKey()) && !was.equals(e.getValue())) {
+                throw new GenLabException(
+                        "Cannot resume "
+                                + run.dir()
+                                + " as a different run: it was trained with "
+                                + e.getKey()
+                                + "="
+                                + was
+                                + ", this run asks for "
+                                + e.getValue()
+                                + ". Resume with the run's own settings, or train a new run.");
+            }
+        }
+    }
+
     /** Asks the loop to stop after the current step and save a checkpoint, as Ctrl-C does. */
     public void requestStop() {
         stopRequested.set(true);
@@ -347,6 +398,7 @@ public final class TrainingLoop {
         private long checkpointEvery;
         private boolean progressBar = true;
         private boolean resume;
+        private boolean overwrite;
         private float explodeThreshold = 1e4f;
         private String taskName = "train";
         private final Map<String, String> config = new LinkedHashMap<>();
@@ -501,6 +553,20 @@ public final class TrainingLoop {
         }
 
         /**
+         * Replaces the run the folder holds (its checkpoints, losses, settings and samples) when
+         * training begins. Without it, and without {@link #optResume}, an existing run's files are
+         * written over as training goes; the {@code genlab} command refuses that case up front
+         * ({@link RunFolder#checkTrainable}).
+         *
+         * @param overwrite true to start the folder afresh (default false)
+         * @return this builder
+         */
+        public Builder optOverwrite(boolean overwrite) {
+            this.overwrite = overwrite;
+            return this;
+        }
+
+        /**
          * Sets the run's settings, saved in every checkpoint.
          *
          * @param config key to value
@@ -549,11 +615,6 @@ public final class TrainingLoop {
             if (logEvery < 1 || sampleEvery < 0 || checkpointEvery < 0) {
                 throw new GenLabException(
                         "logEvery must be >= 1; sampleEvery and checkpointEvery >= 0.");
-            }
-            try {
-                Files.createDirectories(run.samplesDir());
-            } catch (java.io.IOException e) {
-                throw new GenLabException("Cannot create " + run.samplesDir(), e);
             }
             return new TrainingLoop(this);
         }
