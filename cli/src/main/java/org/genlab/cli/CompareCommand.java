@@ -3,7 +3,6 @@ package org.genlab.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.genlab.core.GenLabException;
 import org.genlab.eval.compare.Comparison;
 import org.genlab.eval.compare.ComparisonResult;
 import org.genlab.eval.compare.HtmlReport;
@@ -61,9 +60,6 @@ public final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
-        if (n < 200) {
-            throw new GenLabException("--n must be at least 200 (the metrics need that many).");
-        }
         Comparison.Builder b =
                 Comparison.builder()
                         .setOutput(out)

@@ -155,7 +155,7 @@ public final class GenLabCommand implements Runnable {
             t.printStackTrace(err);
         }
         err.flush();
-        return 1;
+        return t instanceof NumberFormatException ? 2 : 1;
     }
 
     /** Prints the versions of GenLab, DJL and Java. */

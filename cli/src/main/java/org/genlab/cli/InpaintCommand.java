@@ -70,9 +70,6 @@ public final class InpaintCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (n < 1 || n > 256) {
-            throw new GenLabException("--n must be in 1..256, got " + n + ".");
-        }
         if (steps < 1 || steps > 1000 || resample < 1 || resample > 50) {
             throw new GenLabException(
                     "--steps must be in 1..1000 and --resample in 1..50, got "
@@ -80,9 +77,6 @@ public final class InpaintCommand implements Callable<Integer> {
                             + " and "
                             + resample
                             + ".");
-        }
-        if (!Float.isFinite(guidance) || guidance < 0) {
-            throw new GenLabException("--guidance must be a number ≥ 0, got " + guidance + ".");
         }
         RunFolder folder = RunFolder.open(run);
         // a run of a custom denoiser or schedule stops here, with a line on sampling it from code

@@ -69,12 +69,6 @@ public final class InterpolateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (steps < 2 || steps > 64) {
-            throw new GenLabException("--steps must be between 2 and 64, got " + steps + ".");
-        }
-        if (mix < 0 || mix > 1) {
-            throw new GenLabException("--mix is a share between 0 and 1, got " + mix + ".");
-        }
         PrintWriter out = spec.commandLine().getOut();
         RunFolder folder = RunFolder.open(run);
         GanModels models = GanModels.fromConfig(folder.config());

@@ -86,18 +86,6 @@ public final class SampleDiffusionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (n < 1 || n > 4096) {
-            throw new GenLabException("--n must be in 1..4096, got " + n + ".");
-        }
-        if (steps < 1 || steps > 1000) {
-            throw new GenLabException("--steps must be in 1..1000, got " + steps + ".");
-        }
-        if (!(eta >= 0 && eta <= 1)) {
-            throw new GenLabException("--eta must be in [0, 1], got " + eta + ".");
-        }
-        if (!Float.isFinite(guidance) || guidance < 0) {
-            throw new GenLabException("--guidance must be a number ≥ 0, got " + guidance + ".");
-        }
         RunFolder folder = RunFolder.open(run);
         // a run of a custom denoiser or schedule stops here, with a line on sampling it from code
         ModelSpec spec = ModelSpec.fromConfig(folder.config());

@@ -52,9 +52,6 @@ public final class SampleGanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (n < 1 || truncation < 0) {
-            throw new GenLabException("--n must be >= 1 and --truncation >= 0.");
-        }
         RunFolder folder = RunFolder.open(run);
         if (!folder.hasCheckpoint()) {
             throw new GenLabException("Run " + run + " has no checkpoint yet: train it first.");

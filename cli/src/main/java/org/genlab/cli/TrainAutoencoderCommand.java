@@ -382,12 +382,6 @@ public final class TrainAutoencoderCommand implements Callable<Integer> {
         if (steps != null && epochs != null) {
             throw new GenLabException("Give --steps or --epochs, not both.");
         }
-        if ((steps != null && steps < 1) || (epochs != null && !(epochs > 0))) {
-            throw new GenLabException("--steps and --epochs must be positive.");
-        }
-        if (batch < 1) {
-            throw new GenLabException("--batch must be >= 1, got " + batch + ".");
-        }
         if (latentChannels < 1) {
             throw new GenLabException(
                     "--latent-channels must be >= 1, got " + latentChannels + ".");

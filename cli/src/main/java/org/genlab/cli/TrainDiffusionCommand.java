@@ -523,20 +523,8 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
         if (steps != null && epochs != null) {
             throw new GenLabException("Give --steps or --epochs, not both.");
         }
-        if ((steps != null && steps < 1) || (epochs != null && !(epochs > 0))) {
-            throw new GenLabException("--steps and --epochs must be positive.");
-        }
-        if (batch < 1 || (timesteps != null && timesteps < 2)) {
-            throw new GenLabException("--batch must be ≥ 1 and --timesteps ≥ 2.");
-        }
         if (conditional && dataset != null && dataset.matches(TOYS)) {
             throw new GenLabException("--conditional needs a labelled image data set.");
-        }
-        if (minutes != null && !(minutes > 0 && minutes <= 10_000)) {
-            throw new GenLabException("--minutes must be in (0, 10000], got " + minutes + ".");
-        }
-        if (limit != null && limit < 1) {
-            throw new GenLabException("--limit must be ≥ 1.");
         }
         if (latent != null && !java.nio.file.Files.isDirectory(latent)) {
             throw new GenLabException(

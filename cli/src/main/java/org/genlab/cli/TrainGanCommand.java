@@ -150,9 +150,6 @@ public final class TrainGanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (minutes != null && !(minutes > 0 && minutes <= 10_000)) {
-            throw new GenLabException("--minutes must be in (0, 10000], got " + minutes + ".");
-        }
         if (dataset == null) {
             throw new GenLabException(
                     "Give --dataset (mnist, fashion-mnist, cifar10 or a 2D toy).");

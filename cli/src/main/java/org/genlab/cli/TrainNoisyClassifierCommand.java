@@ -75,16 +75,7 @@ public final class TrainNoisyClassifierCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (steps < 1 || batch < 1 || batch > 4096 || width < 4 || width > 1024) {
-            throw new GenLabException(
-                    "--steps must be ≥ 1, --batch in 1..4096 and --width in 4..1024.");
-        }
-        if (!(lr > 0 && lr < 1)) {
-            throw new GenLabException("--lr must be in (0, 1), got " + lr + ".");
-        }
-        if (limit != null && limit < 1) {
-            throw new GenLabException("--limit must be ≥ 1.");
-        }
+        // the numbers were checked against Checks.RULES before this runs
         RunFolder diffusion = RunFolder.open(run);
         RunFolder.checkTrainable(GuidanceClassifiers.folder(run), resume, overwrite);
         Map<String, String> rc = diffusion.config();

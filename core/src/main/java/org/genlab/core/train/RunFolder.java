@@ -19,6 +19,24 @@ import org.genlab.core.checkpoint.Checkpoint;
  */
 public final class RunFolder {
 
+    /** Settings a resumed run may change: they do not make it a different model or path. */
+    static final java.util.Set<String> MAY_CHANGE =
+            java.util.Set.of(
+                    "steps",
+                    "stepsPerEpoch",
+                    "device",
+                    "items",
+                    "batch",
+                    "lr",
+                    "lrSchedule",
+                    "lrDecaySteps",
+                    "ema",
+                    "emaDecay",
+                    "labelDropout",
+                    "gradientClip",
+                    "seed",
+                    "initFrom");
+
     private final Path dir;
     private final Map<String, String> pending = new java.util.LinkedHashMap<>();
 
@@ -196,7 +214,37 @@ public final class RunFolder {
             throw new GenLabException(
                     dir + " is not a GenLab run folder: it has no config.properties.");
         }
-        return new RunFolder(dir);
+        RunFolder run = new RunFolder(dir);
+        run.checkConfigMatchesCheckpoint();
+        return run;
+    }
+
+    /**
+     * Refuses settings that say something else than the checkpoint they describe (an edited {@code
+     * config.properties} with another T or schedule would otherwise sample silently wrong).
+     */
+    private void checkConfigMatchesCheckpoint() {
+        if (!hasCheckpoint()) {
+            return;
+        }
+        Map<String, String> trained = Checkpoint.inspect(checkpointFile()).getConfig();
+        for (Map.Entry<String, String> e : config().entrySet()) {
+            String was = trained.get(e.getKey());
+            if (was != null && !MAY_CHANGE.contains(e.getKey()) && !was.equals(e.getValue())) {
+                throw new GenLabException(
+                        dir.resolve("config.properties")
+                                + " says "
+                                + e.getKey()
+                                + "="
+                                + e.getValue()
+                                + ", but the checkpoint was trained with "
+                                + e.getKey()
+                                + "="
+                                + was
+                                + ". Restore the setting (the checkpoint's is the truth), or train"
+                                + " a new run.");
+            }
+        }
     }
 
     /**

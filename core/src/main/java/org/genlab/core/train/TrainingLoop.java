@@ -271,33 +271,17 @@ public final class TrainingLoop {
         return stepsPerSecond;
     }
 
-    /** Settings a resumed run may change: they do not make it a different model or path. */
-    private static final java.util.Set<String> MAY_CHANGE =
-            java.util.Set.of(
-                    "steps",
-                    "stepsPerEpoch",
-                    "device",
-                    "items",
-                    "batch",
-                    "lr",
-                    "lrSchedule",
-                    "lrDecaySteps",
-                    "ema",
-                    "emaDecay",
-                    "labelDropout",
-                    "gradientClip",
-                    "seed",
-                    "initFrom");
-
     /**
      * Refuses to resume a checkpoint as a different run: every setting the task describes (its
      * architecture, schedule, T, loss, data set) must equal the one the checkpoint was trained
-     * with; only those in {@link #MAY_CHANGE} may differ.
+     * with; only those in {@link RunFolder#MAY_CHANGE} may differ.
      */
     private void checkSameRun(Map<String, String> recorded) {
         for (Map.Entry<String, String> e : task.config().entrySet()) {
             String was = recorded.get(e.getKey());
-            if (was != null && !MAY_CHANGE.contains(e.getKey()) && !was.equals(e.getValue())) {
+            if (was != null
+                    && !RunFolder.MAY_CHANGE.contains(e.getKey())
+                    && !was.equals(e.getValue())) {
                 throw new GenLabException(
                         "Cannot resume "
                                 + run.dir()
