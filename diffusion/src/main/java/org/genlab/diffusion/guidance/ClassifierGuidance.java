@@ -88,6 +88,7 @@ public final class ClassifierGuidance implements Denoiser {
     private final float scale;
     private final boolean passLabels;
     private final float minSignal;
+    private float[] coefficients; // c_k = s σ_k (ε) or s σ_k / max(a_k, floor), k a step
 
     private ClassifierGuidance(Builder b) {
         model = b.model;
@@ -159,14 +160,42 @@ public final class ClassifierGuidance implements Denoiser {
                             + xt.getShape().get(0)
                             + ".");
         }
-        // the integer step t of this call (one host sync)
-        int step = Math.round(t.getFloat(0));
-        double sigma = sampler.noise(step);
-        double signal = Math.max(sampler.signal(step), minSignal);
         // g = ∇_{x_t} log p_φ(y | x_t, t)
         NDArray grad = gradient(xt, t, labels);
-        // ε̃ = ε̂ − s σ_t g,  or  ṽ = v̂ − s σ_t g / a_t
-        return shift(out, grad, prediction(), scale, signal, sigma);
+        // ε̃ = ε̂ − s σ_t g,  or  ṽ = v̂ − s σ_t g / a_t, the coefficient looked up per sample on
+        // the device (no host sync per step)
+        long[] shape = new long[xt.getShape().dimension()];
+        java.util.Arrays.fill(shape, 1);
+        shape[0] = xt.getShape().get(0);
+        NDArray c =
+                xt.getManager()
+                        .create(coefficients())
+                        .take(t.round().toType(DataType.INT64, false))
+                        .reshape(new ai.djl.ndarray.types.Shape(shape));
+        return out.sub(grad.mul(c));
+    }
+
+    /** The guidance coefficient of every step of the sampler, computed once. */
+    private float[] coefficients() {
+        if (coefficients == null) {
+            int[] steps = sampler.timesteps();
+            int max = 0;
+            for (int k : steps) {
+                max = Math.max(max, k);
+            }
+            float[] c = new float[max + 1];
+            for (int k = 0; k <= max; k++) {
+                double sigma = sampler.noise(k);
+                double signal = Math.max(sampler.signal(k), minSignal);
+                c[k] =
+                        (float)
+                                (prediction() == Prediction.EPSILON
+                                        ? scale * sigma
+                                        : scale * sigma / signal);
+            }
+            coefficients = c;
+        }
+        return coefficients;
     }
 
     /**
