@@ -191,6 +191,17 @@ class RunSafetyTest {
         assertThat(cp.getConfig())
                 .containsEntry("schedule", "linear")
                 .containsEntry("timesteps", "100");
+
+        // an edited config.properties (another T, a malformed number) is refused, not sampled
+        Path config = run.resolve("config.properties");
+        String text = Files.readString(config);
+        for (String edited : new String[] {"timesteps=500", "timesteps=1x0"}) {
+            Files.writeString(config, text.replace("timesteps=100", edited));
+            assertThat(refused("sample", "diffusion", "--run", run.toString(), "--n", "4"))
+                    .contains("config.properties")
+                    .contains(edited)
+                    .contains("timesteps=100");
+        }
     }
 
     static String[] concat(String[] a, String... b) {
