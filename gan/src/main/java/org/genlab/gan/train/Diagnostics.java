@@ -8,7 +8,9 @@ import org.genlab.core.train.Losses;
 /**
  * What a GAN step logs besides its losses, from D's last update: {@code D(x)} and {@code D(G(z))},
  * the mean σ(logit) on real and generated samples (both near ½ when D cannot tell them apart), and
- * {@code D acc}, how often D is right (logit > 0 for real, ≤ 0 for generated).
+ * {@code D acc}, how often D is right (logit > 0 for real, ≤ 0 for generated). The sign of a logit
+ * means "real" only for losses on log-odds (minimax, non-saturating, hinge): RaGAN's logits drift
+ * by a constant and LSGAN's aim at 0 and 1, so {@link CollapseWatch} judges by D's loss.
  */
 final class Diagnostics {
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,9 @@ import org.genlab.gan.sample.GanSampler;
  *     .setGenerator(g).setDiscriminator(d).setData(mnist, 64)
  *     .optLoss(GanLoss.hinge()).optModelName("dcgan").build();
  * TrainingLoop.builder().setTask(gan).setManager(manager).setSteps(2000)
- *     .setRunFolder(run).optSampleEvery(500).build().fit();
+ *     .setRunFolder(run).optSampleEvery(500)
+ *     .addListener(gan.collapseWatch())         // warns once if D wins outright
+ *     .build().fit();
  * NDArray x = gan.withSamplingWeights(() -> g.generate(gan.parameterStore(), z, null, false));
  * }</pre>
  *
@@ -57,6 +60,7 @@ public final class GanTrainer implements TrainingTask {
     private final Generator generator;
     private final Discriminator discriminator;
     private final GanUpdate update;
+    private final CollapseWatch collapseWatch;
     private final Ema ema;
     private final boolean sampleFromEma;
     private final ParameterStore ps;
@@ -99,6 +103,12 @@ public final class GanTrainer implements TrainingTask {
         update =
                 new GanUpdate(
                         generator, discriminator, b.loss, data, adamG, adamD, ema, criticSteps, ps);
+        collapseWatch =
+                CollapseWatch.builder()
+                        .setLoss(b.loss)
+                        .optCriticSteps(criticSteps)
+                        .optLog(b.log)
+                        .build();
         state =
                 TrainState.builder()
                         .setModel(modelName)
@@ -227,6 +237,21 @@ public final class GanTrainer implements TrainingTask {
     }
 
     /**
+     * Returns the watch that notices a discriminator which has won outright (the collapse a too
+     * high learning rate causes) and prints one warning with the usual cures to {@link
+     * Builder#optLog}. It hears the losses the loop logs, so add it to the loop:
+     *
+     * <pre>{@code
+     * TrainingLoop.builder().setTask(gan).addListener(gan.collapseWatch())...
+     * }</pre>
+     *
+     * @return the watch, one per trainer
+     */
+    public CollapseWatch collapseWatch() {
+        return collapseWatch;
+    }
+
+    /**
      * Returns the generator being trained (with its trained weights; see {@link
      * #withSamplingWeights}).
      *
@@ -294,6 +319,7 @@ public final class GanTrainer implements TrainingTask {
         private String modelName;
         private List<String> classNames;
         private float[][] referencePoints;
+        private PrintStream log = System.out;
 
         Builder() {}
 
@@ -525,6 +551,17 @@ public final class GanTrainer implements TrainingTask {
          */
         public Builder optReferencePoints(float[][] points) {
             this.referencePoints = points;
+            return this;
+        }
+
+        /**
+         * Sets where the trainer's warnings go ({@link #collapseWatch()}).
+         *
+         * @param log the stream (default {@code System.out})
+         * @return this builder
+         */
+        public Builder optLog(PrintStream log) {
+            this.log = log;
             return this;
         }
 

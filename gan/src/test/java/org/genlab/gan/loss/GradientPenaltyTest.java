@@ -3,11 +3,14 @@ package org.genlab.gan.loss;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import org.assertj.core.data.Offset;
@@ -98,6 +101,62 @@ class GradientPenaltyTest {
             }
             after /= fd.length;
             assertThat(after).isLessThan(expected);
+        }
+    }
+
+    /**
+     * Whether a tensor carries autograd history (a grad_fn, even one whose buffers a backward has
+     * freed): PyTorch refuses a backward from it as "does not require grad" only when it has none.
+     */
+    private static boolean hasGraph(NDArray t) {
+        try (NDArray ones = t.onesLike()) {
+            JniUtils.backward((PtNDArray) t, (PtNDArray) ones, true, false);
+            return true;
+        } catch (EngineException e) {
+            return !e.getMessage().contains("does not require grad");
+        }
+    }
+
+    @Test
+    void noGradientKeepsTheGraphOfTheGradient() {
+        // backward(create_graph=True) left the graph of ∇ₓD in the weights' .grad (and x̂'s), where
+        // it formed a reference cycle DJL cannot break: one D forward of memory leaked per
+        // penalty (this test fails on that version: "backward through the graph a second time").
+        // torch.autograd.grad returns the gradient instead of storing it.
+        Seeds.seed(11);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Discriminator d =
+                    MlpDiscriminator.builder().setSampleShape(new Shape(3)).optWidth(8).build();
+            d.initialize(m, DataType.FLOAT32, d.inputShapes(2));
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(new Shape(4, 3));
+            for (int step = 0; step < 4; step++) { // past TorchScript's profiling runs
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    gc.zeroGradients();
+                    NDArray penalty = GradientPenalty.gradientNorms(d, ps, x, null).sub(1).square();
+                    for (Parameter p : d.getParameters().values()) { // nothing stored yet
+                        assertThat(p.getArray().getGradient().abs().sum().getFloat()).isZero();
+                    }
+                    gc.backward(penalty.mean());
+                }
+                double total = 0;
+                for (Parameter p : d.getParameters().values()) {
+                    NDArray grad = p.getArray().getGradient();
+                    assertThat(hasGraph(grad)).as(p.getName()).isFalse();
+                    total += grad.abs().sum().getFloat();
+                }
+                assertThat(total).isGreaterThan(0); // the penalty's gradient reached D's weights
+            }
+            // the function itself: x's .grad stays empty until a backward reaches it
+            NDArray leaf = x.duplicate();
+            leaf.setRequiresGradient(true);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.zeroGradients();
+                NDArray g = InputGradient.of(d.logits(ps, leaf, null, true), leaf);
+                assertThat(g.getShape()).isEqualTo(x.getShape());
+                assertThat(JniUtils.getGradient((PtNDArray) leaf)).isNull();
+                assertThat(hasGraph(g)).isTrue(); // differentiable (this backward fills leaf.grad)
+            }
         }
     }
 
