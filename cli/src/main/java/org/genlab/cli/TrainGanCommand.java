@@ -148,6 +148,21 @@ public final class TrainGanCommand implements Callable<Integer> {
                             + " for the same time); the checkpoint and samples are written.")
     Double minutes;
 
+    /** Says once, through the command's output, that D has won outright (see CollapseWatch). */
+    private static org.genlab.core.train.TrainingListener collapseWarning(
+            org.genlab.gan.train.CollapseWatch watch, PrintWriter out) {
+        return new org.genlab.core.train.TrainingListener() {
+            @Override
+            public void onLog(long step, Map<String, Float> losses) {
+                if (watch.check(step, losses)) {
+                    out.println();
+                    out.println(watch.warning());
+                    out.flush();
+                }
+            }
+        };
+    }
+
     @Override
     public Integer call() {
         if (dataset == null) {
@@ -168,12 +183,6 @@ public final class TrainGanCommand implements Callable<Integer> {
         }
         RunFolder.checkTrainable(run, resume, overwrite);
         GanLoss ganLoss = GanLoss.byName(loss);
-        if (ganLoss.gradientPenaltyWeight() > 0) {
-            out.println(
-                    "Note: WGAN-GP's double backprop keeps about one D forward pass of memory per"
-                            + " step through DJL (8 MB per step for the MNIST DCGAN at batch 32);"
-                            + " for long runs prefer --loss hinge --spectral-norm.");
-        }
         long seed = GlobalOptions.seed();
         Map<String, String> config = new LinkedHashMap<>();
         ai.djl.Device device = GlobalOptions.device();
@@ -293,6 +302,7 @@ public final class TrainGanCommand implements Callable<Integer> {
                             .optLogEvery(25)
                             .optConfig(config)
                             .optTaskName(models.kind() + " " + dataset)
+                            .addListener(collapseWarning(trainer.collapseWatch(), out))
                             .build();
             loop.fit();
             out.printf(

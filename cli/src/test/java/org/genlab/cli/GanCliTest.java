@@ -173,4 +173,29 @@ class GanCliTest {
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
+
+    @Test
+    void aCollapsedRunIsSaidOnceWithTheCures() throws Exception {
+        String[] r =
+                CliRun.run(
+                        "train",
+                        "gan",
+                        "--dataset",
+                        "mnist",
+                        "--limit",
+                        "2048",
+                        "--lr",
+                        "1",
+                        "--steps",
+                        "150",
+                        "--sample-every",
+                        "0",
+                        "--no-progress",
+                        "--run",
+                        dir.resolve("collapsed").toString());
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        String losses = Files.readString(dir.resolve("collapsed").resolve("losses.csv"));
+        assertThat(r[1].split("discriminator has won outright", -1)).as(losses).hasSize(2);
+        assertThat(r[1]).contains("--lr").contains("--spectral-norm");
+    }
 }
