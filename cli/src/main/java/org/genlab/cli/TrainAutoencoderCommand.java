@@ -129,13 +129,7 @@ public final class TrainAutoencoderCommand implements Callable<Integer> {
             description = "Steps between checkpoints (default ${DEFAULT-VALUE}).")
     long checkpointEvery;
 
-    @Option(
-            names = "--overwrite",
-            description =
-                    "Replace the run the folder holds (its checkpoints, losses, settings and"
-                            + " samples). Without it GenLab refuses to train into a folder that"
-                            + " holds a run, unless --resume.")
-    boolean overwrite;
+    @picocli.CommandLine.Mixin Overwrite replace;
 
     @Option(names = "--resume", description = "Continue the run's checkpoint.")
     boolean resume;
@@ -171,7 +165,7 @@ public final class TrainAutoencoderCommand implements Callable<Integer> {
         Device device = GlobalOptions.device();
         long seed = GlobalOptions.seed();
         Path dir = run != null ? run : Path.of("runs", "autoencoder-" + dataset);
-        RunFolder.checkTrainable(dir, resume, overwrite);
+        RunFolder.checkTrainable(dir, resume, replace.overwrite);
         float beta = klWeight != null ? klWeight : AutoencoderTrainer.DEFAULT_KL_WEIGHT;
         float rate = lr != null ? lr : AutoencoderTrainer.DEFAULT_LEARNING_RATE;
         try (NDManager manager = NDManager.newBaseManager(device)) {
@@ -245,7 +239,7 @@ public final class TrainAutoencoderCommand implements Callable<Integer> {
                             .optSampleEvery(sampleEvery)
                             .optCheckpointEvery(checkpointEvery)
                             .optResume(resume)
-                            .optOverwrite(overwrite)
+                            .optOverwrite(replace.overwrite)
                             .optTaskName("autoencoder " + dataset)
                             .optProgressBar(!noProgress)
                             .optConfig(config)

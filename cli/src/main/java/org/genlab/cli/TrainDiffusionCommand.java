@@ -139,13 +139,7 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
             description = "Steps between checkpoints.")
     long checkpointEvery;
 
-    @Option(
-            names = "--overwrite",
-            description =
-                    "Replace the run the folder holds (its checkpoints, losses, settings and"
-                            + " samples). Without it GenLab refuses to train into a folder that"
-                            + " holds a run, unless --resume.")
-    boolean overwrite;
+    @picocli.CommandLine.Mixin Overwrite replace;
 
     @Option(names = "--resume", description = "Continue the run's checkpoint.")
     boolean resume;
@@ -212,7 +206,7 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                                         + (space != null ? "latent-" : "")
                                         + dataset);
         try {
-            RunFolder.checkTrainable(dir, resume, overwrite);
+            RunFolder.checkTrainable(dir, resume, replace.overwrite);
         } catch (GenLabException e) {
             if (space != null) {
                 space.close();
@@ -349,7 +343,7 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                             .optSampleEvery(sampleEvery)
                             .optCheckpointEvery(checkpointEvery)
                             .optResume(resume)
-                            .optOverwrite(overwrite)
+                            .optOverwrite(replace.overwrite)
                             .optTaskName("diffusion " + dataset)
                             .optProgressBar(!noProgress)
                             .optTimeLimit(

@@ -124,13 +124,7 @@ public final class TrainGanCommand implements Callable<Integer> {
             description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
     long checkpointEvery;
 
-    @Option(
-            names = "--overwrite",
-            description =
-                    "Replace the run the folder holds (its checkpoints, losses, settings and"
-                            + " samples). Without it GenLab refuses to train into a folder that"
-                            + " holds a run, unless --resume.")
-    boolean overwrite;
+    @picocli.CommandLine.Mixin Overwrite replace;
 
     @Option(names = "--resume", description = "Continue from the run folder's checkpoint.")
     boolean resume;
@@ -181,7 +175,7 @@ public final class TrainGanCommand implements Callable<Integer> {
         if (epochs != null && steps != null) {
             throw new GenLabException("Give --epochs or --steps, not both.");
         }
-        RunFolder.checkTrainable(run, resume, overwrite);
+        RunFolder.checkTrainable(run, resume, replace.overwrite);
         GanLoss ganLoss = GanLoss.byName(loss);
         long seed = GlobalOptions.seed();
         Map<String, String> config = new LinkedHashMap<>();
@@ -292,7 +286,7 @@ public final class TrainGanCommand implements Callable<Integer> {
                             .optSampleEvery(every)
                             .optCheckpointEvery(checkpointEvery)
                             .optResume(resume)
-                            .optOverwrite(overwrite)
+                            .optOverwrite(replace.overwrite)
                             .optProgressBar(!noProgress)
                             .optTimeLimit(
                                     minutes == null

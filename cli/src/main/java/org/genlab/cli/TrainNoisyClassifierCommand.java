@@ -59,13 +59,7 @@ public final class TrainNoisyClassifierCommand implements Callable<Integer> {
     @Option(names = "--limit", description = "Use only the first N training items.")
     Integer limit;
 
-    @Option(
-            names = "--overwrite",
-            description =
-                    "Replace the run the folder holds (its checkpoints, losses, settings and"
-                            + " samples). Without it GenLab refuses to train into a folder that"
-                            + " holds a run, unless --resume.")
-    boolean overwrite;
+    @picocli.CommandLine.Mixin Overwrite replace;
 
     @Option(names = "--resume", description = "Continue the classifier's checkpoint.")
     boolean resume;
@@ -77,7 +71,7 @@ public final class TrainNoisyClassifierCommand implements Callable<Integer> {
     public Integer call() {
         // the numbers were checked against Checks.RULES before this runs
         RunFolder diffusion = RunFolder.open(run);
-        RunFolder.checkTrainable(GuidanceClassifiers.folder(run), resume, overwrite);
+        RunFolder.checkTrainable(GuidanceClassifiers.folder(run), resume, replace.overwrite);
         Map<String, String> rc = diffusion.config();
         String dataset = rc.getOrDefault("dataset", "");
         if (!dataset.matches("mnist|fashion-mnist|cifar10")) {
@@ -141,7 +135,7 @@ public final class TrainNoisyClassifierCommand implements Callable<Integer> {
                             .optCheckpointEvery(Math.max(1, steps / 2))
                             .optSampleEvery(0)
                             .optResume(resume)
-                            .optOverwrite(overwrite)
+                            .optOverwrite(replace.overwrite)
                             .optTaskName("noisy classifier")
                             .optProgressBar(!noProgress)
                             .optConfig(config)
