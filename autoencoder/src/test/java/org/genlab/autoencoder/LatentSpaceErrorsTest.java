@@ -26,7 +26,8 @@ class LatentSpaceErrorsTest {
     @Test
     void aRunOfAnotherModelIsRefused() {
         Path gan = tmp.resolve("gan");
-        RunFolder.create(gan, Map.of("gan.model", "dcgan", "dataset", "mnist"));
+        RunFolder.create(gan, Map.of("gan.model", "dcgan", "dataset", "mnist"))
+                .begin(Map.of(), false);
         assertThatThrownBy(() -> LatentSpace.load(gan, Device.cpu()))
                 .isInstanceOf(GenLabException.class)
                 .hasMessageContaining("is not an autoencoder run")
@@ -36,7 +37,8 @@ class LatentSpaceErrorsTest {
     @Test
     void aRunWithoutCheckpointIsRefused() {
         Path ae = tmp.resolve("ae");
-        RunFolder.create(ae, Map.of("autoencoder.bottleneck", "kl", "latent.scale", "1.0"));
+        RunFolder.create(ae, Map.of("autoencoder.bottleneck", "kl", "latent.scale", "1.0"))
+                .begin(Map.of(), false);
         assertThatThrownBy(() -> LatentSpace.load(ae, Device.cpu()))
                 .isInstanceOf(GenLabException.class)
                 .hasMessageContaining("has no checkpoint.zip")
