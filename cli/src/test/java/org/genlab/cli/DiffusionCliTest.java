@@ -33,7 +33,7 @@ class DiffusionCliTest {
     }
 
     @Test
-    void toyRunTrainsResumesAndIsNotDrawnAsImages() {
+    void toyRunTrainsResumesAndIsNotDrawnAsImages() throws Exception {
         Path toy = dir.resolve("ring");
         String[] common = {
             "train",
@@ -73,14 +73,13 @@ class DiffusionCliTest {
         String[] sample = run("sample", "diffusion", "--run", toy.toString());
         assertThat(sample[0]).isEqualTo("2");
         assertThat(sample[2]).contains("this run is a 2D model (mlp)");
-        String[] inpaint =
-                run("inpaint", "--run", toy.toString(), "--image", dir.resolve("x.png").toString());
+        String[] inpaint = run("inpaint", "--run", toy.toString(), "--image", png().toString());
         assertThat(inpaint[0]).isEqualTo("2");
         assertThat(inpaint[2]).contains("inpaint completes images; this run is a 2D model (mlp)");
     }
 
     @Test
-    void aCustomDenoiserRunIsRefusedWithOneLine() {
+    void aCustomDenoiserRunIsRefusedWithOneLine() throws Exception {
         Path custom = dir.resolve("custom");
         try (NDManager m = NDManager.newBaseManager()) {
             // the built-in MLP given as any block: GenLab does not know how it was built
@@ -113,7 +112,7 @@ class DiffusionCliTest {
                         + " that GenLab cannot rebuild; sample it from code";
         String[][] refusals = {
             run("sample", "diffusion", "--run", custom.toString()),
-            run("inpaint", "--run", custom.toString(), "--image", dir.resolve("x.png").toString()),
+            run("inpaint", "--run", custom.toString(), "--image", png().toString()),
             run("compare", "--runs", custom.toString(), "--out", dir.resolve("r").toString())
         };
         for (String[] r : refusals) {
@@ -127,5 +126,18 @@ class DiffusionCliTest {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
+    }
+
+    /** A real (blank) PNG for the commands that read one. */
+    private Path png() throws java.io.IOException {
+        Path p = dir.resolve("x.png");
+        if (!java.nio.file.Files.exists(p)) {
+            javax.imageio.ImageIO.write(
+                    new java.awt.image.BufferedImage(
+                            28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY),
+                    "png",
+                    p.toFile());
+        }
+        return p;
     }
 }
