@@ -2,14 +2,9 @@ package org.genlab.datasets.source;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +12,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.genlab.core.GenLabException;
+import org.genlab.core.checkpoint.AtomicFiles;
 import org.genlab.datasets.DataFile;
 import org.genlab.datasets.DatasetSpec;
 
@@ -216,40 +212,16 @@ public final class CacheCheck {
         if (lines.equals(onDisk)) {
             return;
         }
-        Path tmp = null;
+        StringBuilder text = new StringBuilder();
+        text.append("# GenLab: files checked against their official MD5\n");
+        text.append("# name=size lastModifiedMillis md5\n");
+        for (Map.Entry<String, String> e : lines.entrySet()) {
+            text.append(e.getKey()).append('=').append(e.getValue()).append('\n');
+        }
         try {
-            // not createTempFile: its owner-only permissions would hide the stamp from others
-            tmp =
-                    folder.resolve(
-                            STAMP + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
-            try (Writer w =
-                    Files.newBufferedWriter(
-                            tmp, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW)) {
-                w.write("# GenLab: files checked against their official MD5\n");
-                w.write("# name=size lastModifiedMillis md5\n");
-                for (Map.Entry<String, String> e : lines.entrySet()) {
-                    w.write(e.getKey() + "=" + e.getValue() + "\n");
-                }
-            }
-            Path dest = folder.resolve(STAMP);
-            try {
-                Files.move(
-                        tmp,
-                        dest,
-                        StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, dest, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException | UncheckedIOException e) {
+            AtomicFiles.writeString(folder.resolve(STAMP), text.toString());
+        } catch (GenLabException e) {
             // a read-only cache: no stamp, so files are re-hashed on every load
-            try {
-                if (tmp != null) {
-                    Files.deleteIfExists(tmp);
-                }
-            } catch (IOException ignored) {
-                // nothing more to do
-            }
         }
     }
 
