@@ -39,7 +39,8 @@ public interface SampleSet {
      *
      * @param manager where to create the array
      * @param indices indices in [0, N)
-     * @return (B) labels (any integer type), or {@code null} when the data is unlabelled
+     * @return (B) labels (any integer type), or (B, L) rows of integers per sample (a caption's
+     *     token ids), or {@code null} when the data is unlabelled
      */
     NDArray labels(NDManager manager, int[] indices);
 
@@ -48,7 +49,7 @@ public interface SampleSet {
      * the device, which is how the diffusion trainer reads MNIST.
      *
      * @param samples (N, …) float32, kept open by the caller
-     * @param labels (N) integer labels, or {@code null}
+     * @param labels (N) integer labels, (N, L) integer rows (token ids), or {@code null}
      * @return the set
      */
     static SampleSet of(NDArray samples, NDArray labels) {

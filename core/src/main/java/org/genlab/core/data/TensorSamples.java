@@ -21,16 +21,26 @@ final class TensorSamples implements SampleSet {
                             + ".");
         }
         long count = samples.getShape().get(0);
-        if (labels != null && labels.getShape().size() != count) {
+        long labelRows =
+                labels == null
+                        ? count
+                        : labels.getShape().dimension() == 2
+                                ? labels.getShape().get(0)
+                                : labels.getShape().size();
+        if (labelRows != count) {
             throw new GenLabException(
-                    "SampleSet.of: "
-                            + count
-                            + " samples but "
-                            + labels.getShape().size()
-                            + " labels.");
+                    "SampleSet.of: " + count + " samples but " + labelRows + " labels.");
         }
         this.samples = samples;
-        this.labels = labels == null ? null : labels.toType(DataType.INT64, false).reshape(-1);
+        // class labels (N) stay a vector; a row per sample (N, L), e.g. a caption's token ids,
+        // stays
+        // a matrix
+        this.labels =
+                labels == null
+                        ? null
+                        : labels.getShape().dimension() == 2
+                                ? labels.toType(DataType.INT64, false)
+                                : labels.toType(DataType.INT64, false).reshape(-1);
         this.n = (int) count;
     }
 
@@ -53,7 +63,17 @@ final class TensorSamples implements SampleSet {
 
     @Override
     public NDArray labels(NDManager manager, int[] indices) {
-        return labels == null ? null : labels.take(manager, index(manager, indices));
+        if (labels == null) {
+            return null;
+        }
+        if (labels.getShape().dimension() == 2) {
+            long l = labels.getShape().get(1);
+            NDArray idx = index(manager, indices);
+            NDArray offsets = manager.arange(0, (int) l, 1, DataType.INT64).reshape(1, l);
+            NDArray flat = idx.mul(manager.create(l)).reshape(indices.length, 1).add(offsets);
+            return labels.take(manager, flat).reshape(indices.length, l);
+        }
+        return labels.take(manager, index(manager, indices));
     }
 
     @Override
