@@ -42,6 +42,7 @@ public final class FlowMatchingLoss implements Objective {
     private final int numClasses;
     private final float pUncond;
     private final TimeSampling timeSampling;
+    private final boolean captions;
 
     /**
      * Sets up the loss.
@@ -54,10 +55,30 @@ public final class FlowMatchingLoss implements Objective {
      */
     public FlowMatchingLoss(
             Block network, int numClasses, float pUncond, TimeSampling timeSampling) {
+        this(network, numClasses, pUncond, timeSampling, false);
+    }
+
+    /**
+     * Sets up the loss, for a text-conditional network when {@code captions} is true: y is then a
+     * caption's token ids (B, L), replaced by the empty caption with probability p_uncond.
+     *
+     * @param network v_θ
+     * @param numClasses K, or 0
+     * @param pUncond the probability of replacing y by ∅
+     * @param timeSampling p(s)
+     * @param captions true when y is a caption
+     */
+    public FlowMatchingLoss(
+            Block network,
+            int numClasses,
+            float pUncond,
+            TimeSampling timeSampling,
+            boolean captions) {
         this.network = network;
         this.numClasses = numClasses;
         this.pUncond = pUncond;
         this.timeSampling = timeSampling;
+        this.captions = captions;
     }
 
     @Override
@@ -79,6 +100,9 @@ public final class FlowMatchingLoss implements Objective {
         if (numClasses > 0) {
             // y ← ∅ with probability p_uncond                       (Ho & Salimans 2022)
             in.add(ClassifierFreeGuidance.dropLabels(y, numClasses, pUncond));
+        } else if (captions) {
+            // caption ← ∅ (the empty caption) with probability p_uncond        (GLIDE)
+            in.add(ClassifierFreeGuidance.dropCaptions(y, pUncond));
         }
         // ‖v_θ(x_s, s[, y]) − u‖²
         NDArray v = network.forward(ps, in, true).singletonOrThrow();

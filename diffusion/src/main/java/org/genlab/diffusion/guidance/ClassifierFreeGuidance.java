@@ -22,6 +22,10 @@ import org.genlab.diffusion.nn.Prediction;
  *
  * w = 1 is plain conditional sampling, w &gt; 1 trades diversity for fidelity to y. Both passes run
  * as ONE forward of a 2B batch. It wraps any {@link Denoiser}, so every sampler can use it.
+ *
+ * <p>The condition y is a class label (B) or a caption's token ids (B, L). For a caption, ∅ is the
+ * empty caption, a row of padding zeros (GLIDE replaces the caption by the empty sequence), and the
+ * guided prediction is "away from no text, towards this text".
  */
 public final class ClassifierFreeGuidance implements Denoiser {
 
@@ -68,19 +72,60 @@ public final class ClassifierFreeGuidance implements Denoiser {
         if (y == null) {
             throw new GenLabException("A class-conditional denoiser needs labelled data.");
         }
+        if (y.getShape().dimension() == 2) {
+            return dropCaptions(y, pUncond);
+        }
         NDManager m = y.getManager();
         Shape b = new Shape(y.getShape().get(0));
         NDArray drop = m.randomUniform(0f, 1f, b).lt(pUncond);
         return NDArrays.where(drop, m.full(b, (long) nullClass), y.toType(DataType.INT64, false));
     }
 
+    /**
+     * The caption dropout of GLIDE (Nichol et al. 2022, §2.3): each caption is replaced by the
+     * empty caption ∅ (a row of padding zeros) with probability p_uncond.
+     *
+     * @param ids token ids (B, L)
+     * @param pUncond p_uncond
+     * @return int64 token ids (B, L), some rows all zero
+     * @throws GenLabException when {@code ids} is null (a text-conditional model needs captions)
+     */
+    public static NDArray dropCaptions(NDArray ids, float pUncond) {
+        if (ids == null || ids.getShape().dimension() != 2) {
+            throw new GenLabException(
+                    "A text-conditional denoiser needs captions: token ids shaped (B, L).");
+        }
+        NDManager m = ids.getManager();
+        long b = ids.getShape().get(0);
+        NDArray keep = m.randomUniform(0f, 1f, new Shape(b, 1)).gte(pUncond);
+        return ids.toType(DataType.INT64, false).mul(keep.toType(DataType.INT64, false));
+    }
+
+    /**
+     * Wraps a text-conditional denoiser: its condition is a caption's token ids (B, L) and ∅ the
+     * empty caption.
+     *
+     * @param model the text-conditional denoiser
+     * @param weight w
+     * @return the guided denoiser
+     */
+    public static ClassifierFreeGuidance forCaptions(Denoiser model, float weight) {
+        return new ClassifierFreeGuidance(model, -1, weight);
+    }
+
     @Override
     public NDArray predict(NDArray xt, NDArray t, NDArray labels) {
         long b = xt.getShape().get(0);
-        NDArray nulls = xt.getManager().full(new Shape(b), (long) nullClass);
         if (labels == null) {
-            return model.predict(xt, t, nulls);
+            return model.predict(
+                    xt,
+                    t,
+                    nullClass < 0 ? null : xt.getManager().full(new Shape(b), (long) nullClass));
         }
+        NDArray nulls =
+                labels.getShape().dimension() == 2
+                        ? xt.getManager().zeros(labels.getShape(), DataType.INT64)
+                        : xt.getManager().full(new Shape(b), (long) nullClass);
         // (∅ first: the concatenation then lives in the step's manager, not the caller's)
         NDArray out =
                 model.predict(

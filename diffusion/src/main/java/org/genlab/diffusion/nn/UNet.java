@@ -35,9 +35,14 @@ import org.genlab.core.nn.Upsample;
  * of the label (K + 1 entries, the last is the "null" class ∅ used for classifier-free guidance, Ho
  * &amp; Salimans 2022) is added to the step embedding.
  *
- * <p>Forward inputs: {@code (x_t (B, C, H, W), t float32 (B)[, labels int64 (B)])}; output ε̂ (or
- * v̂) shaped like x_t. Presets: {@link #cpu(int, int)} (MNIST on a laptop CPU), {@link #gpu(int,
- * int)} (CIFAR-10 on a GPU) and {@link #latent(int, int)} (7×7 or 8×8 autoencoder latents).
+ * <p>With {@link Builder#optTextEncoder a text encoder} it is text-conditional (GLIDE, Nichol et
+ * al. 2022): a {@link CrossAttention} after every self-attention reads the caption's token
+ * embeddings, and the pooled caption embedding is added to the step embedding.
+ *
+ * <p>Forward inputs: {@code (x_t (B, C, H, W), t float32 (B)[, labels int64 (B) or token ids int64
+ * (B, L)])}; output ε̂ (or v̂) shaped like x_t. Presets: {@link #cpu(int, int)} (MNIST on a laptop
+ * CPU), {@link #gpu(int, int)} (CIFAR-10 on a GPU) and {@link #latent(int, int)} (7×7 or 8×8
+ * autoencoder latents).
  */
 public final class UNet extends LazyBlock {
 
@@ -52,10 +57,15 @@ public final class UNet extends LazyBlock {
     private final Block timeMlp1;
     private final Block timeMlp2;
     private final Block classEmb;
+    private final Block textEncoder;
+    private final boolean textTrainable;
+    private final int contextLength;
+    private final Block pooledEmb;
     private final List<Block> down = new ArrayList<>();
     private final List<Block> up = new ArrayList<>();
     private final Block mid1;
     private final Block midAttn;
+    private final Block midCross;
     private final Block mid2;
     private final Block normOut;
     private final Block convOut;
@@ -78,6 +88,16 @@ public final class UNet extends LazyBlock {
                                 "classEmb",
                                 Linear.builder().setUnits(embDim).optBias(false).build())
                         : null;
+        textEncoder = b.textEncoder == null ? null : addChildBlock("text", b.textEncoder);
+        textTrainable = b.textTrainable;
+        contextLength = b.contextLength;
+        pooledEmb =
+                textEncoder != null
+                        ? addChildBlock(
+                                "pooledEmb",
+                                Linear.builder().setUnits(embDim).optBias(false).build())
+                        : null;
+        boolean text = textEncoder != null;
         Deque<Integer> skips = new ArrayDeque<>();
         int ch = base * mults[0];
         skips.push(ch);
@@ -90,6 +110,12 @@ public final class UNet extends LazyBlock {
                 ch = out;
                 if (l == levels - 1) {
                     down.add(addChildBlock("down" + l + "_attn" + r, new SelfAttention(ch, g)));
+                    if (text) {
+                        down.add(
+                                addChildBlock(
+                                        "down" + l + "_xattn" + r,
+                                        new CrossAttention(ch, b.heads, g)));
+                    }
                 }
                 skips.push(ch);
             }
@@ -108,6 +134,7 @@ public final class UNet extends LazyBlock {
         }
         mid1 = addChildBlock("mid1", new ResidualBlock(ch, ch, g, b.dropout));
         midAttn = addChildBlock("midAttn", new SelfAttention(ch, g));
+        midCross = text ? addChildBlock("midXattn", new CrossAttention(ch, b.heads, g)) : null;
         mid2 = addChildBlock("mid2", new ResidualBlock(ch, ch, g, b.dropout));
         for (int l = levels - 1; l >= 0; l--) {
             int out = base * mults[l];
@@ -119,6 +146,12 @@ public final class UNet extends LazyBlock {
                 ch = out;
                 if (l == levels - 1) {
                     up.add(addChildBlock("up" + l + "_attn" + r, new SelfAttention(ch, g)));
+                    if (text) {
+                        up.add(
+                                addChildBlock(
+                                        "up" + l + "_xattn" + r,
+                                        new CrossAttention(ch, b.heads, g)));
+                    }
                 }
             }
             if (l != 0) {
@@ -219,14 +252,19 @@ public final class UNet extends LazyBlock {
         }
         // one forward pass on zeros initialises every child (LazyBlock)
         Shape x = new Shape(2, channels, height, width);
-        if (numClasses > 0) {
+        if (textEncoder != null) {
+            initialize(manager, DataType.FLOAT32, x, new Shape(2), new Shape(2, contextLength));
+            if (!textTrainable) {
+                textEncoder.freezeParameters(true);
+            }
+        } else if (numClasses > 0) {
             initialize(manager, DataType.FLOAT32, x, new Shape(2), new Shape(2));
         } else {
             initialize(manager, DataType.FLOAT32, x, new Shape(2));
         }
     }
 
-    /** The labels, input 2, are int64; x_t and t are float32. */
+    /** The labels or token ids, input 2, are int64; x_t and t are float32. */
     @Override
     protected DataType inputType(int i) {
         return i == 2 ? DataType.INT64 : DataType.FLOAT32;
@@ -250,6 +288,23 @@ public final class UNet extends LazyBlock {
             NDArray oneHot = labels.toType(DataType.INT64, false).oneHot(numClasses + 1);
             emb = emb.add(Children.call(classEmb, ps, training, oneHot));
         }
+        NDArray context = null;
+        NDArray contextMask = null;
+        if (textEncoder != null) {
+            // the caption's token ids; none given means the empty caption ∅ (all padding)
+            NDArray ids =
+                    inputs.size() > 2
+                            ? inputs.get(2)
+                            : x.getManager()
+                                    .zeros(
+                                            new Shape(x.getShape().get(0), contextLength),
+                                            DataType.INT64);
+            NDList words = encode(ps, ids.toType(DataType.INT64, false), training);
+            context = words.get(0);
+            contextMask = words.get(1);
+            // GLIDE: the pooled caption embedding joins the step embedding
+            emb = emb.add(Children.call(pooledEmb, ps, training, words.get(2)));
+        }
         NDArray h = Children.call(convIn, ps, training, x);
         Deque<NDArray> hs = new ArrayDeque<>();
         hs.push(h);
@@ -261,6 +316,10 @@ public final class UNet extends LazyBlock {
                 h = Children.call(b, ps, training, h);
                 hs.pop();
                 hs.push(h);
+            } else if (b instanceof CrossAttention) {
+                h = Children.call(b, ps, training, h, context, contextMask);
+                hs.pop();
+                hs.push(h);
             } else {
                 h = Children.call(b, ps, training, h);
                 hs.push(h);
@@ -268,12 +327,17 @@ public final class UNet extends LazyBlock {
         }
         h = Children.call(mid1, ps, training, h, emb);
         h = Children.call(midAttn, ps, training, h);
+        if (midCross != null) {
+            h = Children.call(midCross, ps, training, h, context, contextMask);
+        }
         h = Children.call(mid2, ps, training, h, emb);
         for (Block b : up) {
             if (b instanceof ResidualBlock) {
                 h = Children.call(b, ps, training, h.concat(hs.pop(), 1), emb);
             } else if (b instanceof SelfAttention) {
                 h = Children.call(b, ps, training, h);
+            } else if (b instanceof CrossAttention) {
+                h = Children.call(b, ps, training, h, context, contextMask);
             } else {
                 h = Children.call(b, ps, training, Upsample.nearest2x(h));
             }
@@ -282,9 +346,56 @@ public final class UNet extends LazyBlock {
         return new NDList(Children.call(convOut, ps, training, h));
     }
 
+    /**
+     * Runs the text encoder: token ids (B, L) → (tokens (B, L, D), mask (B, L), pooled (B, D)). A
+     * frozen encoder runs in inference mode (its weights are not trained).
+     */
+    private NDList encode(ParameterStore ps, NDArray ids, boolean training) {
+        NDList in = new NDList(ids);
+        if (!textEncoder.isInitialized()) {
+            textEncoder.initialize(ps.getManager(), DataType.FLOAT32, in.getShapes());
+        }
+        NDList out = textEncoder.forward(ps, in, training && textTrainable);
+        if (out.size() < 3) {
+            throw new GenLabException(
+                    "UNet: the text encoder must return (tokens (B, L, D), mask (B, L), pooled (B,"
+                            + " D)), got "
+                            + out.size()
+                            + " arrays.");
+        }
+        return out;
+    }
+
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return new Shape[] {inputShapes[0]};
+    }
+
+    /**
+     * Returns whether the network reads a caption (token ids) instead of a class label.
+     *
+     * @return true with a text encoder
+     */
+    public boolean isTextConditional() {
+        return textEncoder != null;
+    }
+
+    /**
+     * Returns the caption length L the network reads (0 without text).
+     *
+     * @return L
+     */
+    public int contextLength() {
+        return contextLength;
+    }
+
+    /**
+     * Returns the text encoder (or {@code null}), e.g. to load pretrained weights into it.
+     *
+     * @return the encoder block
+     */
+    public Block textEncoder() {
+        return textEncoder;
     }
 
     /**
@@ -315,6 +426,7 @@ public final class UNet extends LazyBlock {
                 + numResBlocks
                 + ", classes="
                 + numClasses
+                + (textEncoder != null ? ", text=" + contextLength + " tokens" : "")
                 + ")";
     }
 
@@ -327,6 +439,10 @@ public final class UNet extends LazyBlock {
         private int groups = 8;
         private int numClasses;
         private float dropout;
+        private Block textEncoder;
+        private int contextLength;
+        private boolean textTrainable;
+        private int heads = 4;
 
         private Builder() {}
 
@@ -398,6 +514,39 @@ public final class UNet extends LazyBlock {
         }
 
         /**
+         * Makes the model text-conditional, as GLIDE (Nichol et al. 2022): the caption's token
+         * embeddings are read by a {@link CrossAttention} after every self-attention, and its
+         * pooled embedding is added to the step embedding. The forward's third input is then the
+         * caption's token ids (B, L) int64 instead of a class label; a row of zeros (all padding)
+         * is the empty caption ∅ of classifier-free guidance.
+         *
+         * @param encoder any block taking token ids (B, L) int64 and returning (tokens (B, L, D),
+         *     mask (B, L) float32 with 1 for a word and 0 for padding, pooled (B, D)), e.g. the
+         *     text module's {@code TextEncoder}
+         * @param length L, the caption length it reads
+         * @param trainable true to train the encoder with the denoiser (GLIDE), false to keep it
+         *     frozen (a pretrained CLIP text encoder, as DALL-E 2 and latent diffusion)
+         * @return this
+         */
+        public Builder optTextEncoder(Block encoder, int length, boolean trainable) {
+            this.textEncoder = encoder;
+            this.contextLength = length;
+            this.textTrainable = trainable;
+            return this;
+        }
+
+        /**
+         * Sets the heads of the cross-attention (default 4).
+         *
+         * @param heads heads
+         * @return this
+         */
+        public Builder optHeads(int heads) {
+            this.heads = heads;
+            return this;
+        }
+
+        /**
          * Sets dropout inside residual blocks (default 0).
          *
          * @param rate the rate
@@ -425,6 +574,13 @@ public final class UNet extends LazyBlock {
                     throw new GenLabException(
                             "UNet: " + groups + " groups do not divide " + base * m + " channels.");
                 }
+            }
+            if (textEncoder != null && numClasses > 0) {
+                throw new GenLabException(
+                        "UNet: a model reads either a class label or a caption, not both.");
+            }
+            if (textEncoder != null && contextLength < 1) {
+                throw new GenLabException("UNet: the caption length must be ≥ 1.");
             }
             return new UNet(this);
         }

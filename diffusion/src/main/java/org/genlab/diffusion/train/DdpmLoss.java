@@ -30,6 +30,7 @@ public final class DdpmLoss implements Objective {
     private final Prediction prediction;
     private final int numClasses;
     private final float pUncond;
+    private final boolean captions;
 
     /**
      * Sets up the loss.
@@ -47,11 +48,34 @@ public final class DdpmLoss implements Objective {
             Prediction prediction,
             int numClasses,
             float pUncond) {
+        this(network, tables, prediction, numClasses, pUncond, false);
+    }
+
+    /**
+     * Sets up the loss, for a text-conditional network when {@code captions} is true: y is then a
+     * caption's token ids (B, L), replaced by the empty caption with probability p_uncond (GLIDE,
+     * Nichol et al. 2022).
+     *
+     * @param network ε_θ
+     * @param tables √ᾱ_t and √(1 − ᾱ_t) on the device
+     * @param prediction ε or v
+     * @param numClasses K, or 0
+     * @param pUncond the probability of replacing y by ∅
+     * @param captions true when y is a caption
+     */
+    public DdpmLoss(
+            Block network,
+            NoiseSchedule.Tensors tables,
+            Prediction prediction,
+            int numClasses,
+            float pUncond,
+            boolean captions) {
         this.network = network;
         this.tables = tables;
         this.prediction = prediction;
         this.numClasses = numClasses;
         this.pUncond = pUncond;
+        this.captions = captions;
     }
 
     /**
@@ -81,6 +105,9 @@ public final class DdpmLoss implements Objective {
         if (numClasses > 0) {
             // y ← ∅ with probability p_uncond                         (Ho & Salimans 2022)
             in.add(ClassifierFreeGuidance.dropLabels(y, numClasses, pUncond));
+        } else if (captions) {
+            // caption ← ∅ (the empty caption) with probability p_uncond          (GLIDE)
+            in.add(ClassifierFreeGuidance.dropCaptions(y, pUncond));
         }
         // ‖target − ε_θ(x_t, t[, y])‖²                     (eq. 14; Algorithm 1, line 5)
         NDArray out = network.forward(ps, in, true).singletonOrThrow();

@@ -99,13 +99,15 @@ public final class DiffusionTrainer implements TrainingTask {
         manager = b.manager;
         loss =
                 prediction == Prediction.FLOW
-                        ? new FlowMatchingLoss(model, numClasses, b.labelDropout, b.timeSampling)
+                        ? new FlowMatchingLoss(
+                                model, numClasses, b.labelDropout, b.timeSampling, b.captions)
                         : new DdpmLoss(
                                 model,
                                 schedule.tensors(manager),
                                 prediction,
                                 numClasses,
-                                b.labelDropout);
+                                b.labelDropout,
+                                b.captions);
         data = b.data;
         adam = Adam.builder().optLearningRate(b.learningRate).build();
         ema = Ema.builder().setBlock(model).optDecay(b.emaDecay).build();
@@ -121,6 +123,7 @@ public final class DiffusionTrainer implements TrainingTask {
                         .optNames(name, b.runName)
                         .optReferencePoints(b.referencePoints)
                         .optDecoder(b.decoder)
+                        .optPrompts(b.promptIds)
                         .build();
         gradientClip = b.gradientClip;
         config = describe(b);
@@ -290,6 +293,8 @@ public final class DiffusionTrainer implements TrainingTask {
         private FlowMatchingLoss.TimeSampling timeSampling =
                 FlowMatchingLoss.TimeSampling.LOGIT_NORMAL;
         private UnaryOperator<NDArray> decoder;
+        private boolean captions;
+        private long[][] promptIds;
 
         private Builder() {}
 
@@ -344,6 +349,32 @@ public final class DiffusionTrainer implements TrainingTask {
         }
 
         /**
+         * Makes the model text-conditional (set by {@link #setModel} for a spec that reads
+         * captions): the data's labels are a caption's token ids (B, L), and a caption is replaced
+         * by the empty caption ∅ (a row of zeros) with the probability of {@link #optLabelDropout}
+         * (GLIDE's caption dropout).
+         *
+         * @param captions true when the denoiser's third input is token ids
+         * @return this
+         */
+        public Builder optCaptions(boolean captions) {
+            this.captions = captions;
+            return this;
+        }
+
+        /**
+         * Sets the prompts the progress pictures draw (a text-conditional model): one column per
+         * prompt, guided with the weight of {@link #optSamples}.
+         *
+         * @param ids the prompts' token ids, one row each
+         * @return this
+         */
+        public Builder optPrompts(long[][] ids) {
+            this.promptIds = ids;
+            return this;
+        }
+
+        /**
          * Sets the noise schedule (default {@code NoiseSchedule.linear(1000)}, Ho et al.).
          *
          * @param schedule a built-in or your own ({@link NoiseSchedule#fromBetas}, {@link
@@ -370,6 +401,7 @@ public final class DiffusionTrainer implements TrainingTask {
             this.sampleShape = spec.sampleShape();
             this.prediction = spec.prediction();
             this.numClasses = spec.numClasses();
+            this.captions = spec.isTextConditional();
             this.schedule = spec.prediction() == Prediction.FLOW ? null : spec.noiseSchedule();
             return this;
         }

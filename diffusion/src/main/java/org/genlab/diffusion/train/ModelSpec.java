@@ -39,6 +39,7 @@ import org.genlab.diffusion.schedule.NoiseSchedule;
  *     {@code flow} for a flow-matching model
  * @param steps T (1000, the network's time scale, for flow matching)
  * @param prediction ε, v or the flow velocity
+ * @param contextLength L, the caption length of a text-conditional UNet (0: none)
  */
 public record ModelSpec(
         String network,
@@ -49,7 +50,34 @@ public record ModelSpec(
         int numClasses,
         String schedule,
         int steps,
-        Prediction prediction) {
+        Prediction prediction,
+        int contextLength) {
+
+    /**
+     * A spec without text (class-conditional or unconditional).
+     *
+     * @param network {@code unet} or {@code mlp}
+     * @param preset {@code cpu}, {@code gpu} or {@code latent}
+     * @param channels C
+     * @param height H
+     * @param width W
+     * @param numClasses K, or 0
+     * @param schedule the schedule's name
+     * @param steps T
+     * @param prediction ε, v or the flow velocity
+     */
+    public ModelSpec(
+            String network,
+            String preset,
+            int channels,
+            int height,
+            int width,
+            int numClasses,
+            String schedule,
+            int steps,
+            Prediction prediction) {
+        this(network, preset, channels, height, width, numClasses, schedule, steps, prediction, 0);
+    }
 
     /** The model name written into checkpoints ({@link DiffusionTrainer#MODEL}). */
     public static final String MODEL = DiffusionTrainer.MODEL;
@@ -67,6 +95,34 @@ public record ModelSpec(
      * @return the network
      */
     public Block build(NDManager manager) {
+        if (contextLength > 0) {
+            throw new GenLabException(
+                    "This model reads captions: build it with build(manager, textEncoder,"
+                            + " trainable), giving it the text encoder (TextToImage in the"
+                            + " pipelines module does this).");
+        }
+        return build(manager, null, false);
+    }
+
+    /**
+     * Builds and initialises a text-conditional network ({@link #contextLength()} &gt; 0) around a
+     * text encoder (see {@link UNet.Builder#optTextEncoder}); for any other spec the encoder is
+     * ignored.
+     *
+     * @param manager where its parameters live
+     * @param textEncoder token ids (B, L) → (tokens, mask, pooled)
+     * @param trainable true to train the encoder with the denoiser, false to freeze it
+     * @return the network
+     */
+    public Block build(NDManager manager, Block textEncoder, boolean trainable) {
+        if (contextLength > 0 && (textEncoder == null || !"unet".equals(network))) {
+            throw new GenLabException(
+                    "A text-conditional model is a UNet with a text encoder; got network '"
+                            + network
+                            + "' and "
+                            + (textEncoder == null ? "no encoder" : "an encoder")
+                            + ".");
+        }
         if (!"mlp".equals(network) && !"unet".equals(network)) {
             throw new GenLabException(
                     "Unknown network '" + network + "': GenLab builds unet and mlp.");
@@ -94,9 +150,21 @@ public record ModelSpec(
                 throw new GenLabException(
                         "Unknown preset '" + preset + "': use cpu, gpu or latent.");
         }
+        if (contextLength > 0) {
+            b.optTextEncoder(textEncoder, contextLength, trainable);
+        }
         UNet unet = b.build();
         unet.initialize(manager, height, width);
         return unet;
+    }
+
+    /**
+     * Tells whether the model reads a caption (token ids) instead of a class label.
+     *
+     * @return true for a text-conditional model
+     */
+    public boolean isTextConditional() {
+        return contextLength > 0;
     }
 
     /**
@@ -157,6 +225,9 @@ public record ModelSpec(
         m.put("schedule", schedule);
         m.put("timesteps", Integer.toString(steps));
         m.put("prediction", prediction.name().toLowerCase(Locale.ROOT));
+        if (contextLength > 0) {
+            m.put("contextLength", Integer.toString(contextLength));
+        }
         return m;
     }
 
@@ -206,7 +277,8 @@ public record ModelSpec(
                     Integer.parseInt(c.getOrDefault("classes", "0")),
                     c.get("schedule"),
                     Integer.parseInt(c.get("timesteps")),
-                    Prediction.valueOf(prediction));
+                    Prediction.valueOf(prediction),
+                    Integer.parseInt(c.getOrDefault("contextLength", "0")));
         } catch (RuntimeException e) {
             throw new GenLabException(
                     "The run's config.properties does not describe a diffusion model ("

@@ -58,7 +58,10 @@ public final class TrainedModel implements AutoCloseable {
     public static TrainedModel open(RunFolder folder, NDManager manager, boolean ema) {
         // a custom denoiser or schedule: one line on sampling it from code
         ModelSpec spec = ModelSpec.fromConfig(folder.config());
-        Block block = spec.build(manager);
+        Block block =
+                spec.isTextConditional()
+                        ? spec.build(manager, TextEncoders.forRun(folder, manager), false)
+                        : spec.build(manager);
         Checkpoint cp =
                 Checkpoint.loadNetwork(
                         folder.checkpointFile(), ModelSpec.MODEL, ModelSpec.NETWORK, block, ema);
@@ -110,6 +113,15 @@ public final class TrainedModel implements AutoCloseable {
      */
     public Checkpoint checkpoint() {
         return checkpoint;
+    }
+
+    /**
+     * Tells whether the model reads a caption (token ids (B, L)) instead of a class label.
+     *
+     * @return true for a text-conditional model
+     */
+    public boolean isTextConditional() {
+        return spec.isTextConditional();
     }
 
     /**

@@ -55,6 +55,7 @@ public final class ProgressSamples {
     private final NoiseSchedule schedule;
     private final Shape sampleShape;
     private final int numClasses;
+    private final long[][] prompts;
     private final int count;
     private final int steps;
     private final long seed;
@@ -68,6 +69,7 @@ public final class ProgressSamples {
         schedule = b.schedule;
         sampleShape = b.sampleShape;
         numClasses = b.numClasses;
+        prompts = b.prompts;
         count = b.count;
         steps = b.steps;
         seed = b.seed;
@@ -174,6 +176,15 @@ public final class ProgressSamples {
             labels = m.create(l);
             columns = numClasses;
             den = new ClassifierFreeGuidance(d, numClasses, guidance);
+        } else if (prompts != null && prompts.length > 0) {
+            // one column per prompt, each guided towards its caption
+            long[][] rows = new long[count][];
+            for (int i = 0; i < count; i++) {
+                rows[i] = prompts[i % prompts.length];
+            }
+            labels = m.create(rows);
+            columns = prompts.length;
+            den = ClassifierFreeGuidance.forCaptions(d, guidance);
         }
         NDArray x = sampler.sample(den, m, batch, labels);
         if (decoder != null) {
@@ -192,6 +203,7 @@ public final class ProgressSamples {
         private NoiseSchedule schedule;
         private Shape sampleShape;
         private int numClasses;
+        private long[][] prompts;
         private int count = 64;
         private int steps = 50;
         private long seed = 1234;
@@ -233,6 +245,17 @@ public final class ProgressSamples {
          */
         public Builder optNumClasses(int numClasses) {
             this.numClasses = numClasses;
+            return this;
+        }
+
+        /**
+         * Draws one column per prompt for a text-conditional model.
+         *
+         * @param ids the prompts' token ids, one row each (or {@code null})
+         * @return this
+         */
+        public Builder optPrompts(long[][] ids) {
+            this.prompts = ids;
             return this;
         }
 
