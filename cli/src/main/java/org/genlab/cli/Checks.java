@@ -83,6 +83,15 @@ public final class Checks {
                     Map.entry("--gan-width", new Rule(1, 1024, "channels")),
                     Map.entry("--memory-steps", new Rule(0, BIG, "steps, 0 for none")),
                     Map.entry("--memory-limit", new Rule(0, BIG, "limit")),
+                    Map.entry("--embed-dim", new Rule(2, 4096, "embedding dimensions")),
+                    Map.entry("--text-dim", new Rule(4, 4096, "transformer width")),
+                    Map.entry("--text-layers", new Rule(1, 64, "transformer layers")),
+                    Map.entry("train clip --eval-images", new Rule(10, 10_000, "test images")),
+                    Map.entry("clip zero-shot --n", new Rule(10, 10_000, "test images")),
+                    Map.entry("clip search --n", new Rule(1, 10_000, "test images")),
+                    Map.entry("--k", new Rule(1, 1000, "results")),
+                    Map.entry("edit --steps", new Rule(1, 1000, "sampling steps")),
+                    Map.entry("--evaluate", new Rule(1, 10_000, "random edits")),
                     Map.entry("--seed", new Rule(-Double.MAX_VALUE, Double.MAX_VALUE, "any")));
 
     private Checks() {}

@@ -25,6 +25,8 @@ import picocli.CommandLine.ScopeType;
             SampleCommand.class,
             InterpolateCommand.class,
             InpaintCommand.class,
+            EditCommand.class,
+            ClipCommand.class,
             CompareCommand.class,
             ClassifierCommand.class,
             BenchCommand.class,

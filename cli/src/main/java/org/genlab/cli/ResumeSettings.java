@@ -88,11 +88,29 @@ final class ResumeSettings {
                                                     : null),
                             fixed("--preset", "preset"),
                             fixed("--latent", "latent"),
+                            new Setting(
+                                    "--text",
+                                    true,
+                                    c ->
+                                            c.containsKey("classes")
+                                                    ? Boolean.toString(c.containsKey("text"))
+                                                    : null),
+                            fixed("--clip", "clipRun"),
                             fixed("--limit", "limit"),
                             free("--batch", "batch"),
                             free("--lr", "lr"),
                             free("--ema-decay", "emaDecay"),
                             free("--label-dropout", "labelDropout"),
+                            STEPS),
+                    "train clip",
+                    List.of(
+                            fixed("--dataset", "dataset"),
+                            fixed("--embed-dim", "clip.embedDim"),
+                            fixed("--text-dim", "clip.textDim"),
+                            fixed("--text-layers", "clip.textLayers"),
+                            fixed("--limit", "limit"),
+                            free("--batch", "batch"),
+                            free("--lr", "lr"),
                             STEPS),
                     "train autoencoder",
                     List.of(

@@ -1,5 +1,9 @@
 package org.genlab.cli;
 
+import java.util.List;
+import org.genlab.pipelines.text2image.TextConditioning;
+import org.genlab.text.tokenizer.Tokenizer;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
@@ -57,9 +61,16 @@ public final class SampleDiffusionCommand implements Callable<Integer> {
     Integer clazz;
 
     @Option(
+            names = "--prompt",
+            description =
+                    "What to draw, for a text-conditional run (train diffusion --text), e.g. \"a"
+                            + " bold 7 leaning right\"; repeat it for one column per prompt.")
+    List<String> prompts;
+
+    @Option(
             names = "--guidance",
             defaultValue = "3",
-            description = "Classifier-free guidance weight w (conditional runs).")
+            description = "Classifier-free guidance weight w (conditional and text runs).")
     float guidance;
 
     @Option(
@@ -104,6 +115,32 @@ public final class SampleDiffusionCommand implements Callable<Integer> {
                             + ".");
         }
         Checks.fitsInMemory("--n", n, spec.sampleShape().size() * 4L, 400);
+        if (prompts != null && !spec.isTextConditional()) {
+            throw new GenLabException(
+                    "--prompt needs a text-conditional run (genlab train diffusion --text); this"
+                            + " one "
+                            + (spec.numClasses() > 0 ? "takes --class." : "is unconditional."));
+        }
+        if (spec.isTextConditional() && (prompts == null || prompts.isEmpty())) {
+            throw new GenLabException(
+                    "This run draws from captions: give --prompt \"a bold 7\" (repeat it for"
+                            + " several).");
+        }
+        if (spec.isTextConditional() && (clazz != null || classifierScale != null)) {
+            throw new GenLabException(
+                    "--class and --classifier-scale apply to class-conditional runs; this one reads"
+                            + " --prompt.");
+        }
+        long[][] promptIds = null;
+        if (prompts != null) {
+            Tokenizer tok = TextConditioning.tokenizer(folder.config());
+            int len = TextConditioning.maxLength(folder.config());
+            promptIds = new long[prompts.size()][];
+            for (int i = 0; i < prompts.size(); i++) {
+                // an unknown word stops here, before the model loads
+                promptIds[i] = tok.encode(prompts.get(i), len);
+            }
+        }
         boolean guided = classifierScale != null;
         int classes = guided ? 10 : spec.numClasses();
         if (clazz != null && (classes == 0 || clazz < 0 || clazz >= classes)) {
@@ -133,6 +170,15 @@ public final class SampleDiffusionCommand implements Callable<Integer> {
             }
             if (spec.numClasses() > 0) {
                 d = new ClassifierFreeGuidance(d, spec.numClasses(), guidance);
+            }
+            if (promptIds != null) {
+                long[][] rows = new long[n][];
+                for (int i = 0; i < n; i++) {
+                    rows[i] = promptIds[i % promptIds.length];
+                }
+                labels = m.create(rows);
+                columns = promptIds.length > 1 ? promptIds.length : columns;
+                d = ClassifierFreeGuidance.forCaptions(d, guidance);
             }
             if (guided) {
                 d =
@@ -169,19 +215,22 @@ public final class SampleDiffusionCommand implements Callable<Integer> {
                                             + model.checkpoint().getStep())
                             .optRun(run.getFileName().toString())
                             .optSeed(seed)
+                            .opt("prompt", prompts == null ? "" : String.join(" | ", prompts))
                             .opt("sampler", label + (name.equals("ddim") ? " eta=" + eta : ""))
                             .opt(
                                     "guidance",
-                                    (spec.numClasses() > 0 ? "cfg w=" + guidance : "none")
+                                    (spec.numClasses() > 0 || promptIds != null
+                                                    ? "cfg w=" + guidance
+                                                    : "none")
                                             + (guided ? ", classifier s=" + classifierScale : ""))
                             .build();
+            SampleGrid.Builder grid =
+                    SampleGrid.builder().setImages(x).optColumns(columns).optScale(2);
+            if (prompts != null && prompts.size() > 1 && columns == prompts.size()) {
+                grid.optColumnLabels(prompts);
+            }
             PngWriter.write(
-                    SampleGrid.builder()
-                            .setImages(x)
-                            .optColumns(columns)
-                            .optScale(2)
-                            .build()
-                            .render(),
+                    grid.build().render(),
                     file,
                     prov);
             if (rec != null) {

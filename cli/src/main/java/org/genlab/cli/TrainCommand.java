@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             TrainGanCommand.class,
             TrainDiffusionCommand.class,
             TrainAutoencoderCommand.class,
+            TrainClipCommand.class,
             TrainNoisyClassifierCommand.class
         })
 public final class TrainCommand implements Runnable {

@@ -1,5 +1,10 @@
 package org.genlab.cli;
 
+import java.nio.file.Files;
+import org.genlab.datasets.caption.CaptionedImages;
+import org.genlab.pipelines.text2image.CaptionedSamples;
+import org.genlab.pipelines.text2image.TextConditioning;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -95,6 +100,24 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
     boolean conditional;
 
     @Option(
+            names = "--text",
+            description =
+                    "Text-conditional (GLIDE, Nichol et al. 2022): train on the data set's measured"
+                            + " captions; the UNet reads them through cross-attention and the"
+                            + " pooled caption joins the step embedding; captions are dropped to"
+                            + " the empty caption with --label-dropout for classifier-free"
+                            + " guidance. Sample with genlab sample diffusion --prompt.")
+    boolean text;
+
+    @Option(
+            names = "--clip",
+            description =
+                    "With --text: read captions with the frozen text encoder of this CLIP run"
+                            + " (genlab train clip) instead of training a fresh one with the"
+                            + " denoiser.")
+    Path clip;
+
+    @Option(
             names = "--preset",
             description =
                     "UNet size: cpu (base 32, 2 levels; the default on pixels), gpu (base 128, Ho"
@@ -124,7 +147,8 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
     @Option(
             names = "--label-dropout",
             defaultValue = "0.1",
-            description = "Probability of the null label when --conditional.")
+            description =
+                    "Probability of the null label (--conditional) or the empty caption (--text).")
     float labelDropout;
 
     @Option(names = "--run", description = "Run folder (default runs/diffusion-DATASET).")
@@ -227,6 +251,13 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                                     (prediction != null ? prediction : "epsilon")
                                             .toUpperCase(Locale.ROOT));
             SampleSet pixels = null;
+            Map<String, String> extra = new LinkedHashMap<>();
+            if (text) {
+                encoder =
+                        clip != null
+                                ? TextConditioning.fromClip(clip, manager)
+                                : null; // a fresh one is made from the captions' words
+            }
             if (toy) {
                 int n = limit != null ? limit : 10_000;
                 ToyDataset points = ToyDataset.byName(dataset, n, seed);
@@ -235,7 +266,7 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                 spec = new ModelSpec("mlp", net, 2, 1, 1, 0, sched, t, pred);
             } else if (ae != null) {
                 ImageDataset images = loadImages();
-                pixels = images.inMemory(manager);
+                pixels = text ? captioned(images, manager, extra) : images.inMemory(manager);
                 long start = System.nanoTime();
                 all = LatentDiffusion.encode(ae, pixels, manager);
                 System.out.printf(
@@ -257,10 +288,11 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                                 conditional ? 10 : 0,
                                 sched,
                                 t,
-                                pred);
+                                pred,
+                                text ? encoder.maxLength() : 0);
             } else {
                 ImageDataset images = loadImages();
-                all = images.inMemory(manager);
+                all = text ? captioned(images, manager, extra) : images.inMemory(manager);
                 spec =
                         new ModelSpec(
                                 "unet",
@@ -271,7 +303,8 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                                 conditional ? 10 : 0,
                                 sched,
                                 t,
-                                pred);
+                                pred,
+                                text ? encoder.maxLength() : 0);
             }
             long n = all.size();
             Checks.batchFitsData(batch, n, dataset + (toy ? " points" : " training items"));
@@ -285,8 +318,10 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                                     : toy ? 10_000 : 3000;
             // small networks train faster at 1e-3; Ho et al.'s 2e-4 suits the large GPU UNet
             float rate = lr != null ? lr : "gpu".equals(net) ? 2e-4f : 1e-3f;
-            Block model = spec.build(manager);
-            Map<String, String> extra = new LinkedHashMap<>();
+            Block model =
+                    text
+                            ? spec.build(manager, encoder.block(), encoder.trainable())
+                            : spec.build(manager);
             if (initFrom != null) {
                 RunFolder from = RunFolder.open(initFrom);
                 if (!ModelSpec.fromConfig(from.config()).equals(spec)) {
@@ -310,7 +345,8 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                             .optLearningRate(rate)
                             .optEmaDecay(emaDecay)
                             .optLabelDropout(labelDropout)
-                            .optSamples(toy ? 2000 : conditional ? 40 : 64, 50, seed, 3f)
+                            .optSamples(toy ? 2000 : conditional || text ? 40 : 64, 50, seed, 3f)
+                            .optPrompts(text ? progressPrompts : null)
                             .optRunName(dir.getFileName().toString())
                             .optReferencePoints(reference);
             if (flow) {
@@ -462,6 +498,51 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
     }
 
     /** Reads the training split (--limit items). */
+    /** The encoder of a --text run (set by {@link #captioned}, or from --clip). */
+    private TextConditioning.Encoder encoder;
+
+    /** The prompts the progress pictures draw: each class alone. */
+    private long[][] progressPrompts;
+
+    /**
+     * The images with their captions' token ids as labels; makes a fresh encoder (GLIDE) unless
+     * --clip gave one, and records the encoder in the run's settings.
+     */
+    private SampleSet captioned(ImageDataset images, NDManager manager, Map<String, String> extra) {
+        CaptionedImages captions = CaptionedImages.of(images);
+        if (encoder == null) {
+            encoder =
+                    TextConditioning.fresh(
+                            CaptionedSamples.tokenizer(captions.captioner()),
+                            CaptionedSamples.MAX_LENGTH);
+        } else {
+            String clipData = RunFolder.open(clip).config().get("dataset");
+            if (clipData != null && !clipData.equals(images.spec().name())) {
+                throw new GenLabException(
+                        "The CLIP run "
+                                + clip
+                                + " was trained on "
+                                + clipData
+                                + " captions, not "
+                                + images.spec().name()
+                                + ": train one on this data set (genlab train clip --dataset "
+                                + images.spec().name()
+                                + ").");
+            }
+        }
+        extra.putAll(encoder.config());
+        int[] none = new int[captions.captioner().attributes().size()];
+        java.util.Arrays.fill(none, -1);
+        int k = images.numClasses();
+        progressPrompts = new long[k][];
+        for (int c = 0; c < k; c++) {
+            progressPrompts[c] =
+                    encoder.tokenizer()
+                            .encode(captions.captioner().prompt(c, none), encoder.maxLength());
+        }
+        return CaptionedSamples.of(captions, encoder.tokenizer(), encoder.maxLength(), manager);
+    }
+
     private ImageDataset loadImages() {
         ImageDataset.Builder b =
                 ImageDataset.builder().setName(dataset).optSplit(Split.TRAIN).optLog(System.out);
@@ -478,6 +559,23 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                             + dataset
                             + "': use mnist, fashion-mnist, cifar10, ring, moons, swissroll or"
                             + " checkerboard.");
+        }
+        if (text && conditional) {
+            throw new GenLabException(
+                    "--text and --conditional exclude each other: a model reads either a caption"
+                            + " or a class label.");
+        }
+        if (clip != null && !text) {
+            throw new GenLabException("--clip gives the text encoder of a --text run: add --text.");
+        }
+        if (clip != null && !Files.isDirectory(clip)) {
+            throw new GenLabException("No CLIP run at " + clip + ": train one with genlab train clip.");
+        }
+        if (text && dataset != null && !dataset.matches("mnist|fashion-mnist")) {
+            throw new GenLabException(
+                    "--text needs captions; they exist for mnist and fashion-mnist, not "
+                            + dataset
+                            + ".");
         }
         if (!objective.matches("ddpm|flow")) {
             throw new GenLabException("Unknown --objective '" + objective + "': use ddpm or flow.");
