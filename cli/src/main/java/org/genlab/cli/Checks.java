@@ -45,6 +45,8 @@ public final class Checks {
                     Map.entry("--latent-channels", new Rule(1, 64, "latent channels")),
                     Map.entry("--n", new Rule(1, 4096, "samples")),
                     Map.entry("inpaint --n", new Rule(1, 256, "completions")),
+                    Map.entry("datasets captions --n", new Rule(1, 1000, "captioned images")),
+                    Map.entry("--first", new Rule(0, 10_000_000, "index of the first image")),
                     Map.entry(
                             "compare --n",
                             new Rule(200, 50_000, "the metrics need at least 200 per model")),
@@ -191,7 +193,11 @@ public final class Checks {
 
     /** Options naming a file GenLab writes (a folder there is refused). */
     private static final java.util.Set<String> OUTPUT_FILES =
-            java.util.Set.of("sample gan --out", "sample diffusion --out", "inpaint --out");
+            java.util.Set.of(
+                    "sample gan --out",
+                    "sample diffusion --out",
+                    "inpaint --out",
+                    "datasets captions --out");
 
     /** Options naming a folder (a file there is refused). */
     private static final java.util.Set<String> FOLDERS =

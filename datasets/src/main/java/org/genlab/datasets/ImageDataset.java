@@ -48,6 +48,7 @@ public final class ImageDataset implements SampleSet {
 
     private final DatasetSpec spec;
     private final Split split;
+    private final Path dataDir;
     private final int size;
     private final byte[] pixels;
     private final byte[] labels;
@@ -57,6 +58,7 @@ public final class ImageDataset implements SampleSet {
     private ImageDataset(Builder b, int size, byte[] pixels, byte[] labels) {
         this.spec = b.spec;
         this.split = b.split;
+        this.dataDir = DatasetRegistry.resolve(b.dataDir);
         this.size = size;
         this.pixels = pixels;
         this.labels = labels;
@@ -89,6 +91,16 @@ public final class ImageDataset implements SampleSet {
      */
     public Split split() {
         return split;
+    }
+
+    /**
+     * Returns the data folder this split was read from (it holds {@code <name>/}, and whatever is
+     * derived from the data, such as the caption bins under {@code captions/}).
+     *
+     * @return the data folder
+     */
+    public Path dataDir() {
+        return dataDir;
     }
 
     @Override
