@@ -20,7 +20,8 @@ import org.genlab.datasets.Split;
  * <p>The bins come from the <em>full training split</em> of the same data set, whatever split or
  * subset this view holds ({@link CaptionBins#forDataset}: loaded from the data folder, or computed
  * and saved there the first time). Image {@code i} gets caption variant {@code i}, so its caption
- * never changes.
+ * never changes ({@code i} is the index in this view: a view made with {@code optClasses} or {@code
+ * optLimit} numbers its images anew, and may word them differently from the full split).
  */
 public final class CaptionedImages {
 
