@@ -23,7 +23,6 @@ import org.genlab.datasets.ImageDataset;
 import org.genlab.datasets.Split;
 import org.genlab.datasets.caption.CaptionedImages;
 import org.genlab.pipelines.clip.ClipEvaluation;
-import org.genlab.pipelines.text2image.CaptionedSamples;
 import org.genlab.text.clip.Clip;
 import org.genlab.text.clip.Retrieval;
 import org.genlab.text.viz.AttentionMaps;
@@ -102,8 +101,7 @@ public final class ClipCommand implements Runnable {
                 int len = c.clip().spec().maxLength();
                 ClipEvaluation.Result r =
                         ClipEvaluation.evaluate(c.clip(), c.tokenizer(), len, test, n, k, m);
-                Path file =
-                        map != null ? map : run.resolve("samples").resolve("embedding-map.png");
+                Path file = map != null ? map : run.resolve("samples").resolve("embedding-map.png");
                 ClipEvaluation.drawMap(
                         c.clip(), c.tokenizer(), len, test, Math.min(n, 600), List.of(), file, m);
                 PrintWriter out = command.commandLine().getOut();
@@ -193,7 +191,12 @@ public final class ClipCommand implements Runnable {
                                     .build());
                     w.println("The " + top.length + " test images nearest to \"" + text + "\":");
                     for (int i : top) {
-                        w.printf(Locale.ROOT, "  #%d  label %d  caption \"%s\"%n", i, test.label(i), test.caption(i));
+                        w.printf(
+                                Locale.ROOT,
+                                "  #%d  label %d  caption \"%s\"%n",
+                                i,
+                                test.label(i),
+                                test.caption(i));
                     }
                     w.println("Wrote " + file);
                 } else {
@@ -214,11 +217,17 @@ public final class ClipCommand implements Runnable {
                     }
                     NDArray x = ImageTensors.toTensor(m, List.of(png), d.channels());
                     NDArray q = clip.encodeImages(ps, x);
-                    List<String> captions = new ArrayList<>(new java.util.LinkedHashSet<>(test.captions().subList(0, count)));
+                    List<String> captions =
+                            new ArrayList<>(
+                                    new java.util.LinkedHashSet<>(
+                                            test.captions().subList(0, count)));
                     NDList keys = new NDList();
                     for (int from = 0; from < captions.size(); from += 500) {
                         int to = Math.min(captions.size(), from + 500);
-                        keys.add(clip.encodeTexts(ps, c.tokenizer().encode(m, captions.subList(from, to), len)));
+                        keys.add(
+                                clip.encodeTexts(
+                                        ps,
+                                        c.tokenizer().encode(m, captions.subList(from, to), len)));
                     }
                     NDArray all = ai.djl.ndarray.NDArrays.concat(keys, 0);
                     int[] top = Retrieval.topK(q, all, Math.min(k, captions.size()));
@@ -268,8 +277,7 @@ public final class ClipCommand implements Runnable {
                 Clip.Loaded c = Clip.load(run, m);
                 int len = c.clip().spec().maxLength();
                 NDArray ids = c.tokenizer().encode(m, List.of(text), len);
-                NDList layers =
-                        c.clip().textEncoder().attention(new ParameterStore(m, false), ids);
+                NDList layers = c.clip().textEncoder().attention(new ParameterStore(m, false), ids);
                 List<String> words = c.tokenizer().words(text);
                 Path base = out != null ? out : run.resolve("samples").resolve("attention");
                 for (int l = 0; l < layers.size(); l++) {

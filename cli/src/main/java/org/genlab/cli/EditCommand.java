@@ -191,7 +191,8 @@ public final class EditCommand implements Callable<Integer> {
                             .build();
             PngWriter.write(Editor.strip(frames, titles, 4), file, prov);
             Path gif =
-                    file.resolveSibling(file.getFileName().toString().replaceAll("\\.png$", "") + ".gif");
+                    file.resolveSibling(
+                            file.getFileName().toString().replaceAll("\\.png$", "") + ".gif");
             AnimatedGif.write(gif, Editor.animationFrames(frames, 6), 1200, 2500, prov);
             try (FeatureClassifier fc =
                     FeatureClassifier.obtain(dataset, null, m.getDevice(), System.out)) {
@@ -207,8 +208,7 @@ public final class EditCommand implements Callable<Integer> {
                     StringBuilder attrs = new StringBuilder();
                     for (int k = 0; k < a.length; k++) {
                         int bin = test.bins().bin(k, a[k]);
-                        attrs.append(k == 0 ? "" : ", ")
-                                .append(test.bins().words(k).get(bin));
+                        attrs.append(k == 0 ? "" : ", ").append(test.bins().words(k).get(bin));
                     }
                     w.printf(
                             Locale.ROOT,

@@ -1,12 +1,9 @@
 package org.genlab.cli;
 
-import java.util.List;
-import org.genlab.pipelines.text2image.TextConditioning;
-import org.genlab.text.tokenizer.Tokenizer;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.genlab.core.GenLabException;
@@ -24,6 +21,8 @@ import org.genlab.diffusion.sampler.Sampler;
 import org.genlab.diffusion.train.ModelSpec;
 import org.genlab.diffusion.train.TrainedModel;
 import org.genlab.diffusion.viz.Trajectories;
+import org.genlab.pipelines.text2image.TextConditioning;
+import org.genlab.text.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -229,10 +228,7 @@ public final class SampleDiffusionCommand implements Callable<Integer> {
             if (prompts != null && prompts.size() > 1 && columns == prompts.size()) {
                 grid.optColumnLabels(prompts);
             }
-            PngWriter.write(
-                    grid.build().render(),
-                    file,
-                    prov);
+            PngWriter.write(grid.build().render(), file, prov);
             if (rec != null) {
                 Path base = file.resolveSibling(file.getFileName().toString().replace(".png", ""));
                 AnimatedGif.write(Path.of(base + "-trajectory.gif"), rec.frames(), 80, 1500, prov);

@@ -84,7 +84,10 @@ public final class TrainClipCommand implements Callable<Integer> {
             description = "Steps between checkpoints.")
     long checkpointEvery;
 
-    @Option(names = "--eval-images", defaultValue = "10000", description = "Test images for the final report (default all 10000).")
+    @Option(
+            names = "--eval-images",
+            defaultValue = "10000",
+            description = "Test images for the final report (default all 10000).")
     int evalImages;
 
     @picocli.CommandLine.Mixin Overwrite replace;

@@ -1,15 +1,11 @@
 package org.genlab.cli;
 
-import java.nio.file.Files;
-import org.genlab.datasets.caption.CaptionedImages;
-import org.genlab.pipelines.text2image.CaptionedSamples;
-import org.genlab.pipelines.text2image.TextConditioning;
-
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -28,6 +24,7 @@ import org.genlab.core.train.RunFolder;
 import org.genlab.core.train.TrainingLoop;
 import org.genlab.datasets.ImageDataset;
 import org.genlab.datasets.Split;
+import org.genlab.datasets.caption.CaptionedImages;
 import org.genlab.datasets.toy.ToyDataset;
 import org.genlab.diffusion.flow.FlowMatchingLoss;
 import org.genlab.diffusion.flow.FlowPath;
@@ -41,6 +38,8 @@ import org.genlab.diffusion.schedule.NoiseSchedule;
 import org.genlab.diffusion.train.DiffusionTrainer;
 import org.genlab.diffusion.train.ModelSpec;
 import org.genlab.diffusion.viz.PointClouds;
+import org.genlab.pipelines.text2image.CaptionedSamples;
+import org.genlab.pipelines.text2image.TextConditioning;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -569,7 +568,8 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
             throw new GenLabException("--clip gives the text encoder of a --text run: add --text.");
         }
         if (clip != null && !Files.isDirectory(clip)) {
-            throw new GenLabException("No CLIP run at " + clip + ": train one with genlab train clip.");
+            throw new GenLabException(
+                    "No CLIP run at " + clip + ": train one with genlab train clip.");
         }
         if (text && dataset != null && !dataset.matches("mnist|fashion-mnist")) {
             throw new GenLabException(

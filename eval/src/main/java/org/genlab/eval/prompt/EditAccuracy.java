@@ -35,7 +35,11 @@ public final class EditAccuracy {
      * @param seconds wall time
      */
     public record Result(
-            int edits, PromptSet.Score score, double matched, double maxChangeOutside, double seconds) {
+            int edits,
+            PromptSet.Score score,
+            double matched,
+            double maxChangeOutside,
+            double seconds) {
         @Override
         public String toString() {
             return String.format(
@@ -71,8 +75,7 @@ public final class EditAccuracy {
             NDManager manager) {
         Random r = new Random(seed);
         List<Prompt> prompts = PromptSet.test(test, n, seed + 1);
-        Shape cell =
-                new Shape(test.data().channels(), test.data().height(), test.data().width());
+        Shape cell = new Shape(test.data().channels(), test.data().height(), test.data().width());
         long t0 = System.nanoTime();
         double maxOutside = 0;
         try (NDManager m = manager.newSubManager()) {
@@ -85,14 +88,19 @@ public final class EditAccuracy {
                 NDArray canvas = canvas(test.data().samples(m, idx), cell);
                 int row = r.nextInt(2);
                 int col = r.nextInt(2);
-                NDArray after = editor.apply(canvas, new Edit(row, col, "cell", prompts.get(i).text()));
+                NDArray after =
+                        editor.apply(canvas, new Edit(row, col, "cell", prompts.get(i).text()));
                 // every pixel outside the edited cell must be exactly as before
                 NDArray diff = after.sub(canvas).abs();
                 long h = cell.get(1);
                 long w = cell.get(2);
                 diff.set(
                         new ai.djl.ndarray.index.NDIndex(
-                                ":, :, {}:{}, {}:{}", row * h, (row + 1) * h, col * w, (col + 1) * w),
+                                ":, :, {}:{}, {}:{}",
+                                row * h,
+                                (row + 1) * h,
+                                col * w,
+                                (col + 1) * w),
                         0f);
                 maxOutside = Math.max(maxOutside, diff.max().getFloat());
                 NDArray edited = Editor.cell(after, row, col, cell);
@@ -123,8 +131,7 @@ public final class EditAccuracy {
                 }
                 full += ok ? 1 : 0;
             }
-            return new Result(
-                    n, s, (double) full / n, maxOutside, (System.nanoTime() - t0) / 1e9);
+            return new Result(n, s, (double) full / n, maxOutside, (System.nanoTime() - t0) / 1e9);
         }
     }
 

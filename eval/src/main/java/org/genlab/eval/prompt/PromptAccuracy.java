@@ -78,7 +78,11 @@ public final class PromptAccuracy {
      * @param images images drawn
      */
     public record Report(
-            float guidance, PromptSet.Score test, PromptSet.Score heldOut, double seconds, int images) {
+            float guidance,
+            PromptSet.Score test,
+            PromptSet.Score heldOut,
+            double seconds,
+            int images) {
 
         @Override
         public String toString() {

@@ -28,9 +28,9 @@ import org.genlab.text.tokenizer.Tokenizer;
  * <ul>
  *   <li><b>zero-shot accuracy</b>: each image gets the class whose prompts ("a 7", "the digit
  *       seven", …, averaged) embed closest to it — no classifier was ever trained;
- *   <li><b>recall@K</b>, text→image: for each test caption, is its image among the K images
- *       nearest to it? (An image whose caption is word for word the same counts too: "a 7" fits
- *       every plain seven.) Image→text likewise.
+ *   <li><b>recall@K</b>, text→image: for each test caption, is its image among the K images nearest
+ *       to it? (An image whose caption is word for word the same counts too: "a 7" fits every plain
+ *       seven.) Image→text likewise.
  * </ul>
  */
 public final class ClipEvaluation {
@@ -177,7 +177,12 @@ public final class ClipEvaluation {
     private record Embeddings(NDArray images, NDArray texts, int[] groups) {}
 
     private static Embeddings embed(
-            Clip clip, Tokenizer tokenizer, int maxLength, CaptionedImages test, int n, NDManager m) {
+            Clip clip,
+            Tokenizer tokenizer,
+            int maxLength,
+            CaptionedImages test,
+            int n,
+            NDManager m) {
         ParameterStore ps = new ParameterStore(m, false);
         NDList imgs = new NDList();
         NDList txts = new NDList();

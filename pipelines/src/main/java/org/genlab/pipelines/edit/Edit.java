@@ -16,8 +16,8 @@ import org.genlab.core.GenLabException;
 public record Edit(int row, int column, String region, String prompt) {
 
     /**
-     * Reads an edit written as {@code CELL[:REGION]=PROMPT}, where CELL is {@code top-left},
-     * {@code top-right}, {@code bottom-left}, {@code bottom-right} or {@code ROW,COL}, e.g. {@code
+     * Reads an edit written as {@code CELL[:REGION]=PROMPT}, where CELL is {@code top-left}, {@code
+     * top-right}, {@code bottom-left}, {@code bottom-right} or {@code ROW,COL}, e.g. {@code
      * bottom-right=a thin 4} or {@code top-left:top=a bold 7}.
      *
      * @param text the edit
@@ -77,15 +77,7 @@ public record Edit(int row, int column, String region, String prompt) {
         }
         if (r < 0 || r >= rows || c < 0 || c >= columns) {
             throw new GenLabException(
-                    "Cell "
-                            + r
-                            + ","
-                            + c
-                            + " is outside the "
-                            + rows
-                            + "×"
-                            + columns
-                            + " canvas.");
+                    "Cell " + r + "," + c + " is outside the " + rows + "×" + columns + " canvas.");
         }
         Regions.check(region);
         return new Edit(r, c, region, prompt);
@@ -93,6 +85,13 @@ public record Edit(int row, int column, String region, String prompt) {
 
     @Override
     public String toString() {
-        return "(" + row + "," + column + ")" + ("cell".equals(region) ? "" : ":" + region) + " " + prompt;
+        return "("
+                + row
+                + ","
+                + column
+                + ")"
+                + ("cell".equals(region) ? "" : ":" + region)
+                + " "
+                + prompt;
     }
 }

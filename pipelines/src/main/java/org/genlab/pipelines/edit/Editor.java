@@ -22,8 +22,8 @@ import org.genlab.diffusion.nn.Denoiser;
 import org.genlab.diffusion.train.TrainedModel;
 
 /**
- * Sequential text-guided editing (GLIDE, Nichol et al. 2022, Figure 4): each {@link Edit} crops
- * its cell from the canvas, repaints the masked region with a text-conditional model — RePaint
+ * Sequential text-guided editing (GLIDE, Nichol et al. 2022, Figure 4): each {@link Edit} crops its
+ * cell from the canvas, repaints the masked region with a text-conditional model — RePaint
  * inpainting (Lugmayr et al. 2022) guided towards the prompt with classifier-free guidance,
  *
  * <pre>
@@ -32,8 +32,8 @@ import org.genlab.diffusion.train.TrainedModel;
  * </pre>
  *
  * — pastes the kept pixels back exactly, and puts the cell back in the canvas. Pixels outside the
- * mask never change; a latent model repaints on its latent grid and the kept pixels are pasted
- * back after decoding.
+ * mask never change; a latent model repaints on its latent grid and the kept pixels are pasted back
+ * after decoding.
  *
  * <pre>{@code
  * Editor editor = Editor.builder().setModel(model).setTokenizer(t -> tokenizer.encode(t, 16))
@@ -117,7 +117,11 @@ public final class Editor {
         long h = img.get(1);
         long w = img.get(2);
         Shape s = canvas.getShape();
-        if (s.dimension() != 4 || s.get(0) != 1 || s.get(1) != img.get(0) || s.get(2) % h != 0 || s.get(3) % w != 0) {
+        if (s.dimension() != 4
+                || s.get(0) != 1
+                || s.get(1) != img.get(0)
+                || s.get(2) % h != 0
+                || s.get(3) % w != 0) {
             throw new GenLabException(
                     "A canvas for this model is (1, "
                             + img.get(0)
@@ -202,11 +206,14 @@ public final class Editor {
         int text = 34;
         BufferedImage out =
                 new BufferedImage(
-                        pics.size() * (fw + pad) + pad, fh + text + 2 * pad, BufferedImage.TYPE_INT_RGB);
+                        pics.size() * (fw + pad) + pad,
+                        fh + text + 2 * pad,
+                        BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, out.getWidth(), out.getHeight());
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setRenderingHint(
+                RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         for (int i = 0; i < pics.size(); i++) {
             int x = pad + i * (fw + pad);
@@ -225,7 +232,10 @@ public final class Editor {
         for (NDArray f : frames) {
             BufferedImage p = ImageTensors.toImages(f).get(0);
             BufferedImage big =
-                    new BufferedImage(p.getWidth() * scale, p.getHeight() * scale, BufferedImage.TYPE_INT_RGB);
+                    new BufferedImage(
+                            p.getWidth() * scale,
+                            p.getHeight() * scale,
+                            BufferedImage.TYPE_INT_RGB);
             Graphics2D g = big.createGraphics();
             g.drawImage(p, 0, 0, big.getWidth(), big.getHeight(), null);
             g.dispose();

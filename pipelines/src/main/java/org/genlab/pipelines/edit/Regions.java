@@ -30,7 +30,12 @@ final class Regions {
             return Inpainter.mask(m, region, height, width);
         }
         int[] b = box(region);
-        if (b[0] < 0 || b[1] < 0 || b[2] < 1 || b[3] < 1 || b[0] + b[2] > width || b[1] + b[3] > height) {
+        if (b[0] < 0
+                || b[1] < 0
+                || b[2] < 1
+                || b[3] < 1
+                || b[0] + b[2] > width
+                || b[1] + b[3] > height) {
             throw new GenLabException(
                     "The box " + region + " does not fit in a " + width + "×" + height + " cell.");
         }

@@ -19,8 +19,8 @@ import org.genlab.text.tokenizer.Tokenizer;
  * diffusion condition on a pretrained text encoder), or a fresh transformer trained together with
  * the denoiser ({@link #fresh}: GLIDE). The run's {@code config.properties} records the encoder's
  * shape ({@code text.*} keys) and the vocabulary (key {@code vocabulary}, the words in id order),
- * so {@link #create} — found by {@code TrainedModel.open} through {@link TextEncoders} — rebuilds it
- * and the checkpoint fills in its weights.
+ * so {@link #create} — found by {@code TrainedModel.open} through {@link TextEncoders} — rebuilds
+ * it and the checkpoint fills in its weights.
  */
 public final class TextConditioning implements TextEncoders {
 

@@ -6,7 +6,7 @@
  * cross-attention, the sentence added to the step embedding ({@link
  * org.genlab.pipelines.text2image.TextConditioning}). The encoder is either the text half of a
  * trained CLIP model, frozen (as DALL-E 2 and latent diffusion do), or a fresh transformer trained
- * together with the denoiser (as GLIDE does). Captions are dropped to the empty caption 10 % of
- * the time, so classifier-free guidance can push samples towards a prompt.
+ * together with the denoiser (as GLIDE does). Captions are dropped to the empty caption 10 % of the
+ * time, so classifier-free guidance can push samples towards a prompt.
  */
 package org.genlab.pipelines.text2image;

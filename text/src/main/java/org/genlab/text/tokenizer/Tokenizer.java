@@ -29,7 +29,7 @@ import org.genlab.core.checkpoint.AtomicFiles;
  * tok.decode(ids);                                   // "the digit seven"
  * }</pre>
  *
- * <p>Words are lower-cased and split on whitespace and the punctuation {@code , . - ; ! ? ( )},
+ * <p>Words are lower-cased and split on whitespace and the punctuation {@code , . : / - ; ! ? ( )},
  * which is dropped. Ids are deterministic: the known words sorted, numbered from 1. Id 0 is PAD,
  * and a row of zeros is the empty caption (what classifier-free guidance drops the text to). There
  * are no begin/end tokens: the encoder's padding mask tells where a caption ends.
@@ -49,7 +49,7 @@ public final class Tokenizer {
     /** The file name a run folder keeps the vocabulary under. */
     public static final String FILE_NAME = "vocab.txt";
 
-    private static final Pattern SPLIT = Pattern.compile("[\\s,.;!?()\\-]+");
+    private static final Pattern SPLIT = Pattern.compile("[\\s,.:;/!?()\\-]+");
 
     private final List<String> words;
     private final Map<String, Long> ids;
