@@ -67,7 +67,8 @@ public final class Clip extends LazyBlock {
 
     private Clip(ClipSpec spec) {
         this.spec = spec;
-        imageEncoder = addChildBlock("image", new ImageEncoder(spec.imageDim()));
+        imageEncoder =
+                addChildBlock("image", new ImageEncoder(spec.imageChannels(), spec.imageDim()));
         textEncoder =
                 addChildBlock(
                         "text",
@@ -325,6 +326,7 @@ public final class Clip extends LazyBlock {
         private int textDim = 64;
         private int textLayers = 2;
         private int textHeads = 4;
+        private int imageChannels = 32;
         private int imageDim = 128;
         private int embedDim = 64;
 
@@ -397,6 +399,17 @@ public final class Clip extends LazyBlock {
         }
 
         /**
+         * Sets the image encoder's first channels c (its convolutions have c, 2c, 4c).
+         *
+         * @param channels c (default 32)
+         * @return this
+         */
+        public Builder optImageChannels(int channels) {
+            this.imageChannels = channels;
+            return this;
+        }
+
+        /**
          * Sets the image encoder's width.
          *
          * @param dim (default 128)
@@ -432,9 +445,11 @@ public final class Clip extends LazyBlock {
                                 + imageShape
                                 + ".");
             }
-            if (imageDim < 1 || embedDim < 1) {
+            if (imageChannels < 1 || imageDim < 1 || embedDim < 1) {
                 throw new GenLabException(
-                        "Clip needs image and embedding widths >= 1, got "
+                        "Clip needs image channels and widths >= 1, got "
+                                + imageChannels
+                                + ", "
                                 + imageDim
                                 + " and "
                                 + embedDim
@@ -449,6 +464,7 @@ public final class Clip extends LazyBlock {
                             textDim,
                             textLayers,
                             textHeads,
+                            imageChannels,
                             imageDim,
                             embedDim);
             // the text encoder checks its own settings

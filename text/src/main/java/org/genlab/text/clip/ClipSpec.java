@@ -15,6 +15,7 @@ import org.genlab.core.GenLabException;
  * @param textDim the text encoder's width
  * @param textLayers its transformer layers
  * @param textHeads its attention heads
+ * @param imageChannels the image encoder's first convolution's channels c (then 2c, 4c)
  * @param imageDim the image encoder's width
  * @param embedDim E, the shared embedding space
  */
@@ -26,6 +27,7 @@ public record ClipSpec(
         int textDim,
         int textLayers,
         int textHeads,
+        int imageChannels,
         int imageDim,
         int embedDim) {
 
@@ -47,6 +49,7 @@ public record ClipSpec(
         c.put("clip.textDim", Integer.toString(textDim));
         c.put("clip.textLayers", Integer.toString(textLayers));
         c.put("clip.textHeads", Integer.toString(textHeads));
+        c.put("clip.imageChannels", Integer.toString(imageChannels));
         c.put("clip.imageDim", Integer.toString(imageDim));
         c.put("clip.embedDim", Integer.toString(embedDim));
         return c;
@@ -68,6 +71,7 @@ public record ClipSpec(
                 get(config, "clip.textDim"),
                 get(config, "clip.textLayers"),
                 get(config, "clip.textHeads"),
+                get(config, "clip.imageChannels"),
                 get(config, "clip.imageDim"),
                 get(config, "clip.embedDim"));
     }

@@ -18,10 +18,10 @@ import org.genlab.core.nn.Scalars;
  *
  * <pre>
  *   state size: (B, C, H, W)
- *   conv 3×3, 32, SiLU                → (B, 32, H, W)
- *   conv 3×3, 64, stride 2, SiLU      → (B, 64, H/2, W/2)
- *   conv 3×3, 128, stride 2, SiLU     → (B, 128, H/4, W/4)
- *   mean over the pixels              → (B, 128)
+ *   conv 3×3, c, SiLU                 → (B, c, H, W)        c = 32 by default
+ *   conv 3×3, 2c, stride 2, SiLU      → (B, 2c, H/2, W/2)
+ *   conv 3×3, 4c, stride 2, SiLU      → (B, 4c, H/4, W/4)
+ *   mean over the pixels              → (B, 4c)
  *   linear                            → (B, D)
  * </pre>
  */
@@ -36,13 +36,14 @@ public final class ImageEncoder extends LazyBlock {
     /**
      * Creates the encoder.
      *
+     * @param channels c, the first convolution's channels
      * @param dim D, the feature width
      */
-    public ImageEncoder(int dim) {
+    public ImageEncoder(int channels, int dim) {
         this.dim = dim;
-        conv1 = addChildBlock("conv1", conv(32, 1));
-        conv2 = addChildBlock("conv2", conv(64, 2));
-        conv3 = addChildBlock("conv3", conv(128, 2));
+        conv1 = addChildBlock("conv1", conv(channels, 1));
+        conv2 = addChildBlock("conv2", conv(2 * channels, 2));
+        conv3 = addChildBlock("conv3", conv(4 * channels, 2));
         head = addChildBlock("head", Linear.builder().setUnits(dim).build());
     }
 
