@@ -21,6 +21,7 @@ import org.genlab.core.runtime.Seeds;
 import org.genlab.datasets.ImageDataset;
 import org.genlab.datasets.Split;
 import org.genlab.eval.classifier.FeatureClassifier;
+import org.genlab.eval.prompt.PromptAccuracy;
 
 /**
  * Runs the comparison of several trained runs: quality metrics against the real-data floor,
@@ -223,6 +224,7 @@ public final class Comparison {
                 metrics.recall(),
                 100 * metrics.coverage());
         ComparisonResult.Control control = control(run, eval, manager, cpu, safe);
+        ComparisonResult.Prompts prompts = prompts(run, eval, manager, safe);
         return new ComparisonResult.Model(
                 run.name(),
                 run.family(),
@@ -232,7 +234,82 @@ public final class Comparison {
                 grid,
                 loss,
                 neighbours,
-                control);
+                control,
+                prompts);
+    }
+
+    /**
+     * Asks a text-conditional model for prompts of the test split's compositions and of the
+     * held-out compositions, and scores what it drew ({@link PromptAccuracy}); writes a grid of
+     * eight samples for each of ten prompts.
+     */
+    private ComparisonResult.Prompts prompts(
+            ModelRun run, Evaluation eval, NDManager manager, String safe) {
+        if (!(run instanceof DiffusionRun d) || d.textModel() == null) {
+            return null;
+        }
+        org.genlab.datasets.caption.CaptionedImages test =
+                org.genlab.datasets.caption.CaptionedImages.of(
+                        org.genlab.datasets.ImageDataset.builder()
+                                .setName(run.dataset())
+                                .optSplit(org.genlab.datasets.Split.TEST)
+                                .optDataDir(dataDir)
+                                .build());
+        int n = Math.min(samples, 500);
+        log.printf(
+                Locale.ROOT,
+                "%s: drawing %d test prompts and the held-out compositions at w = %.0f ...%n",
+                run.name(),
+                n,
+                DiffusionRun.GUIDANCE);
+        PromptAccuracy pa =
+                PromptAccuracy.builder()
+                        .setModel(d.textModel(), run.folder().config())
+                        .setClassifier(eval.classifier())
+                        .setTestSplit(test)
+                        .optGuidance(DiffusionRun.GUIDANCE)
+                        .optPrompts(n, 20)
+                        .optSeed(seed)
+                        .build();
+        PromptAccuracy.Report r = pa.evaluate(manager);
+        log.printf(Locale.ROOT, "  %s%n", r);
+        String file = safe + "-prompts.png";
+        try (NDManager sub = manager.newSubManager()) {
+            List<org.genlab.datasets.caption.PromptSet.Prompt> shown =
+                    org.genlab.datasets.caption.PromptSet.test(test, 10, seed + 7);
+            List<org.genlab.datasets.caption.PromptSet.Prompt> each = new ArrayList<>();
+            List<String> labels = new ArrayList<>();
+            for (org.genlab.datasets.caption.PromptSet.Prompt p : shown) {
+                for (int i = 0; i < 8; i++) {
+                    each.add(p);
+                }
+                labels.add(p.text());
+            }
+            NDArray x = pa.draw(each, sub);
+            PngWriter.write(
+                    SampleGrid.builder()
+                            .setImages(x)
+                            .optColumns(8)
+                            .optScale(2)
+                            .optRowLabels(labels)
+                            .build()
+                            .render(),
+                    output.resolve(file),
+                    Provenance.builder()
+                            .optModel(run.family() + " prompts, cfg w=" + DiffusionRun.GUIDANCE)
+                            .optRun(run.name())
+                            .optSeed(seed)
+                            .build());
+        }
+        return new ComparisonResult.Prompts(
+                r.guidance(),
+                r.test().prompts(),
+                r.test().classAccuracy(),
+                r.test().attributeAccuracy(),
+                r.heldOut().prompts(),
+                r.heldOut().classAccuracy(),
+                r.heldOut().attributeAccuracy(),
+                file);
     }
 
     /**

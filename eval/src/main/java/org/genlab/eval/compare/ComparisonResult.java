@@ -64,7 +64,8 @@ public record ComparisonResult(
             String gridPng,
             String lossPng,
             String neighboursPng,
-            Control control) {}
+            Control control,
+            Prompts prompts) {}
 
     /**
      * How well a class-conditional model draws the class it is asked for ({@code null} in {@link
@@ -76,6 +77,28 @@ public record ComparisonResult(
      * @param perClass the same share per requested class
      * @param gridPng one row per class
      */
+    /**
+     * Prompt accuracy of a text-conditional run (one sample per prompt, guided with weight w).
+     *
+     * @param guidance w
+     * @param n prompts from the test split's compositions
+     * @param classAccuracy share drawn as the requested class
+     * @param attributeAccuracy share of requested attributes measured in the requested bin
+     * @param heldOutN prompts of the held-out compositions
+     * @param heldOutClassAccuracy their class accuracy
+     * @param heldOutAttributeAccuracy their attribute accuracy
+     * @param gridPng a grid of samples per prompt
+     */
+    public record Prompts(
+            float guidance,
+            int n,
+            double classAccuracy,
+            double attributeAccuracy,
+            int heldOutN,
+            double heldOutClassAccuracy,
+            double heldOutAttributeAccuracy,
+            String gridPng) {}
+
     public record Control(
             String sampler, int n, double accuracy, double[] perClass, String gridPng) {}
 }

@@ -61,6 +61,15 @@ final class DiffusionRun implements ModelRun {
         this.checkpoint = cp;
     }
 
+    /**
+     * Returns the opened model when it reads captions, for prompt accuracy.
+     *
+     * @return the model, or {@code null}
+     */
+    TrainedModel textModel() {
+        return model != null && model.isTextConditional() ? model : null;
+    }
+
     static DiffusionRun open(RunFolder folder, Device device) {
         NDManager m = NDManager.newBaseManager(device);
         try {

@@ -158,6 +158,41 @@ public final class HtmlReport {
                 }
             }
         }
+        boolean anyPrompts = false;
+        for (ComparisonResult.Model m : r.models()) {
+            anyPrompts |= m.prompts() != null;
+        }
+        if (anyPrompts) {
+            h.append("</div>\n<h2>Asking with words</h2>\n")
+                    .append("<p class=\"note\">A text-conditional model draws one image per")
+                    .append(" prompt (classifier-free guidance). The classifier checks the class;")
+                    .append(" the measurement that wrote the training captions checks each")
+                    .append(" requested attribute (thickness, slant, size; brightness, size).")
+                    .append(" Held-out compositions never appeared together in a training")
+                    .append(" caption.</p>\n<div class=\"row\">");
+            for (ComparisonResult.Model m : r.models()) {
+                ComparisonResult.Prompts p = m.prompts();
+                if (p != null) {
+                    figure(
+                            h,
+                            folder,
+                            p.gridPng(),
+                            fmt(
+                                    "%s · %s · w = %.0f: class %.1f %%, attributes %.1f %% (%d"
+                                            + " prompts); held-out compositions: attributes"
+                                            + " %.1f %%, class %.1f %% (%d prompts)",
+                                    m.family(),
+                                    m.run(),
+                                    p.guidance(),
+                                    100 * p.classAccuracy(),
+                                    100 * p.attributeAccuracy(),
+                                    p.n(),
+                                    100 * p.heldOutAttributeAccuracy(),
+                                    100 * p.heldOutClassAccuracy(),
+                                    p.heldOutN()));
+                }
+            }
+        }
         h.append("</div>\n<h2>Sampling speed</h2>\n<div class=\"row\">");
         figure(h, folder, "speed.png", "images per second on " + r.device() + " (log scale)");
         h.append("</div>\n<h2>Training losses</h2>\n<div class=\"row\">");

@@ -137,6 +137,21 @@ public final class PromptAccuracy {
      * @return the score
      */
     public PromptSet.Score score(List<Prompt> list, NDArray images) {
+        return score(classifier, test, list, images);
+    }
+
+    /**
+     * Scores images against prompts: the classifier's class, and each requested attribute's bin
+     * measured as the captions were.
+     *
+     * @param classifier the data set's feature classifier
+     * @param test the captioned split whose bins and measurement to use
+     * @param list the prompts
+     * @param images one image per prompt, (N, C, H, W) in [−1, 1]
+     * @return the score
+     */
+    public static PromptSet.Score score(
+            FeatureClassifier classifier, CaptionedImages test, List<Prompt> list, NDArray images) {
         double[][] p = classifier.probabilities(images);
         int[] predicted = new int[p.length];
         for (int i = 0; i < p.length; i++) {
