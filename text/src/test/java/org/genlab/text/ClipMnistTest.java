@@ -30,6 +30,7 @@ import org.genlab.text.clip.EmbeddingMap;
 import org.genlab.text.clip.Retrieval;
 import org.genlab.text.clip.ZeroShot;
 import org.genlab.text.tokenizer.Tokenizer;
+import org.genlab.text.viz.AttentionMaps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -184,7 +185,9 @@ class ClipMnistTest {
                 assertThat(accuracy).isGreaterThanOrEqualTo(0.9);
                 assertThat(textToImage).isEqualTo(1.0);
                 assertThat(top).hasSize(5);
-                Path map = tmp.resolve("map.png");
+                // pictures: -Dgenlab.clipPictures=DIR keeps them
+                Path pictures = Path.of(System.getProperty("genlab.clipPictures", tmp.toString()));
+                Path map = pictures.resolve("embedding-map.png");
                 EmbeddingMap.draw(
                         img.get("0:300"),
                         java.util.Arrays.copyOf(testLabels, 300),
@@ -192,6 +195,14 @@ class ClipMnistTest {
                         queries,
                         map);
                 assertThat(PngWriter.read(map).getWidth()).isEqualTo(800);
+                NDArray weights =
+                        clip.textEncoder()
+                                .attention(ps, tok.encode(e, List.of("a handwritten 7"), L))
+                                .get(0)
+                                .get(0);
+                Path att = pictures.resolve("attention.png");
+                AttentionMaps.draw(tok.words("a handwritten 7"), weights, att);
+                assertThat(att).isRegularFile();
             }
         }
 

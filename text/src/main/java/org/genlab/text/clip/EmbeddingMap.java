@@ -140,8 +140,18 @@ public final class EmbeddingMap {
             g.drawLine(x - 4, y + 4, x + 4, y - 4);
             g.drawString(captions.get(r - n), x + 6, y - 4);
         }
-        g.setColor(Color.DARK_GRAY);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        if (imageClass != null) {
+            // legend: class index by colour, top right
+            int classes = java.util.Arrays.stream(imageClass).max().orElse(0) + 1;
+            for (int k = 0; k < classes; k++) {
+                g.setColor(PALETTE[k % PALETTE.length]);
+                g.fillOval(size - 40, 30 + 16 * k, 8, 8);
+                g.setColor(Color.DARK_GRAY);
+                g.drawString("class " + k, size - 90, 38 + 16 * k);
+            }
+        }
+        g.setColor(Color.DARK_GRAY);
         g.drawString(
                 "images: dots coloured by class; captions: × with their text (PCA of both)",
                 10,
