@@ -45,24 +45,56 @@ public final class ClipEvaluation {
      * @param images test images used
      * @param zeroShot zero-shot accuracy
      * @param k K
-     * @param textToImage text→image recall@K
-     * @param imageToText image→text recall@K
+     * @param textToImage text→image recall@K (an image that fits the caption among the K)
+     * @param textToImagePrecision the share of the K images that fit their caption
+     * @param imageToText image→text recall@K (a caption that fits the image among the K)
      */
     public record Result(
-            int images, double zeroShot, int k, double textToImage, double imageToText) {
+            int images,
+            double zeroShot,
+            int k,
+            double textToImage,
+            double textToImagePrecision,
+            double imageToText) {
 
         @Override
         public String toString() {
             return String.format(
                     Locale.ROOT,
-                    "zero-shot accuracy %.2f %% on %d test images; recall@%d text→image %.2f %%,"
-                            + " image→text %.2f %%",
+                    "zero-shot accuracy %.2f %% on %d test images; text→image recall@%d %.2f %%"
+                            + " (precision@%d %.2f %%), image→text recall@%d %.2f %%",
                     100 * zeroShot,
                     images,
                     k,
                     100 * textToImage,
+                    k,
+                    100 * textToImagePrecision,
+                    k,
                     100 * imageToText);
         }
+    }
+
+    /**
+     * Tells whether an image fits a caption: the caption's class, and every attribute the caption
+     * names in the named bin.
+     *
+     * @param split the captioned split
+     * @param caption the index of the caption's image
+     * @param image the index of the image
+     * @return true when the caption describes the image
+     */
+    public static boolean fits(CaptionedImages split, int caption, int image) {
+        if (split.label(caption) != split.label(image)) {
+            return false;
+        }
+        int[] named = split.mentioned(caption);
+        int[] bins = split.bins(image);
+        for (int a = 0; a < named.length; a++) {
+            if (named[a] >= 0 && named[a] != bins[a]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -125,9 +157,33 @@ public final class ClipEvaluation {
                 labels[i] = test.label(i);
             }
             double acc = ZeroShot.accuracy(predicted, labels);
-            double t2i = Retrieval.recallAtK(e.texts, e.images, e.groups, e.groups, k);
-            double i2t = Retrieval.recallAtK(e.images, e.texts, e.groups, e.groups, k);
-            return new Result(n, acc, k, t2i, i2t);
+            // text → image: the K images nearest to each caption
+            int[][] top = topK(e.texts, e.images, k);
+            int found = 0;
+            int fitting = 0;
+            for (int q = 0; q < n; q++) {
+                int here = 0;
+                for (int j : top[q]) {
+                    here += fits(test, q, j) ? 1 : 0;
+                }
+                found += here > 0 ? 1 : 0;
+                fitting += here;
+            }
+            // image → text: the K distinct captions nearest to each image
+            int[] firstOf = distinctCaptions(e.groups);
+            NDArray captionEmb = e.texts.get(m.create(toLong(firstOf)));
+            int[][] back = topK(e.images, captionEmb, Math.min(k, firstOf.length));
+            int i2t = 0;
+            for (int q = 0; q < n; q++) {
+                for (int j : back[q]) {
+                    if (fits(test, firstOf[j], q)) {
+                        i2t++;
+                        break;
+                    }
+                }
+            }
+            return new Result(
+                    n, acc, k, (double) found / n, (double) fitting / (n * k), (double) i2t / n);
         }
     }
 
@@ -209,6 +265,38 @@ public final class ClipEvaluation {
 
     private static NDArray concat(NDList parts) {
         return ai.djl.ndarray.NDArrays.concat(parts, 0);
+    }
+
+    private static int[][] topK(NDArray queries, NDArray keys, int k) {
+        long n = queries.getShape().get(0);
+        int[][] out = new int[(int) n][];
+        for (int from = 0; from < n; from += CHUNK) {
+            int to = (int) Math.min(n, from + CHUNK);
+            int[][] part = Retrieval.topKRows(queries.get(from + ":" + to), keys, k);
+            System.arraycopy(part, 0, out, from, part.length);
+        }
+        return out;
+    }
+
+    private static int[] distinctCaptions(int[] groups) {
+        Map<Integer, Integer> first = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < groups.length; i++) {
+            first.putIfAbsent(groups[i], i);
+        }
+        int[] out = new int[first.size()];
+        int i = 0;
+        for (int v : first.values()) {
+            out[i++] = v;
+        }
+        return out;
+    }
+
+    private static long[] toLong(int[] a) {
+        long[] out = new long[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i];
+        }
+        return out;
     }
 
     private static int[] nearest(NDArray queries, NDArray keys) {

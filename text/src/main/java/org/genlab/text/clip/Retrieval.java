@@ -75,7 +75,15 @@ public final class Retrieval {
         return hits / (double) top.length;
     }
 
-    private static int[][] topKRows(NDArray queries, NDArray keys, int k) {
+    /**
+     * The indices of the K keys most similar to each query, best first.
+     *
+     * @param queries (Q, E) unit vectors
+     * @param keys (N, E) unit vectors
+     * @param k K ≤ N
+     * @return Q rows of K indices into keys
+     */
+    public static int[][] topKRows(NDArray queries, NDArray keys, int k) {
         long n = keys.getShape().get(0);
         if (k < 1 || k > n) {
             throw new GenLabException("K must be in [1, " + n + "] (the number of keys), got " + k);
