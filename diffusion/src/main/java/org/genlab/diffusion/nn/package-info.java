@@ -9,6 +9,11 @@
  * org.genlab.diffusion.nn.Denoiser} interface, so anything that predicts ε (or v, {@link
  * org.genlab.diffusion.nn.Prediction}) can be sampled.
  *
+ * <p>A UNet can read a caption instead of a class (GLIDE, Nichol et al. 2022): given a text encoder
+ * ({@code UNet.Builder.optTextEncoder}), its third input is the caption's token ids, a {@link
+ * org.genlab.diffusion.nn.CrossAttention} after every self-attention lets each pixel attend to the
+ * words, and the pooled caption vector joins the step embedding.
+ *
  * <p>Your own denoiser is a DJL block taking {@code (x_t, t[, labels])}: extend {@code
  * org.genlab.core.nn.LazyBlock}, add children in the constructor, call them with {@code
  * org.genlab.core.nn.Children.call} and embed t with {@link
