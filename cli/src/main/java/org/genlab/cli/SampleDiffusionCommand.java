@@ -63,7 +63,8 @@ public final class SampleDiffusionCommand implements Callable<Integer> {
             names = "--prompt",
             description =
                     "What to draw, for a text-conditional run (train diffusion --text), e.g. \"a"
-                            + " bold 7 leaning right\"; repeat it for one column per prompt.")
+                            + " bold 7 leaning right\"; repeat it for one row per prompt (--n"
+                            + " samples shared among them).")
     List<String> prompts;
 
     @Option(
@@ -131,6 +132,10 @@ public final class SampleDiffusionCommand implements Callable<Integer> {
                             + " --prompt.");
         }
         long[][] promptIds = null;
+        int perPrompt = prompts == null ? n : Math.max(1, n / prompts.size());
+        if (prompts != null && prompts.size() > 1) {
+            n = perPrompt * prompts.size();
+        }
         if (prompts != null) {
             Tokenizer tok = TextConditioning.tokenizer(folder.config());
             int len = TextConditioning.maxLength(folder.config());
@@ -171,12 +176,13 @@ public final class SampleDiffusionCommand implements Callable<Integer> {
                 d = new ClassifierFreeGuidance(d, spec.numClasses(), guidance);
             }
             if (promptIds != null) {
+                // one row of samples per prompt
                 long[][] rows = new long[n][];
                 for (int i = 0; i < n; i++) {
-                    rows[i] = promptIds[i % promptIds.length];
+                    rows[i] = promptIds[Math.min(promptIds.length - 1, i / perPrompt)];
                 }
                 labels = m.create(rows);
-                columns = promptIds.length > 1 ? promptIds.length : columns;
+                columns = promptIds.length > 1 ? perPrompt : columns;
                 d = ClassifierFreeGuidance.forCaptions(d, guidance);
             }
             if (guided) {
@@ -225,8 +231,8 @@ public final class SampleDiffusionCommand implements Callable<Integer> {
                             .build();
             SampleGrid.Builder grid =
                     SampleGrid.builder().setImages(x).optColumns(columns).optScale(2);
-            if (prompts != null && prompts.size() > 1 && columns == prompts.size()) {
-                grid.optColumnLabels(prompts);
+            if (prompts != null && prompts.size() > 1) {
+                grid.optRowLabels(prompts);
             }
             PngWriter.write(grid.build().render(), file, prov);
             if (rec != null) {
