@@ -14,7 +14,9 @@ import org.genlab.text.tokenizer.Tokenizer;
  */
 public final class CaptionedSamples {
 
-    /** The caption length GenLab's models read: room for the longest caption the captioners write. */
+    /**
+     * The caption length GenLab's models read: room for the longest caption the captioners write.
+     */
     public static final int MAX_LENGTH = 16;
 
     private CaptionedSamples() {}
