@@ -18,8 +18,9 @@ import picocli.CommandLine.Option;
             "Compare trained GAN and diffusion runs of one data set: Fréchet distance in a"
                     + " classifier's feature space (with the real-vs-real floor), precision and"
                     + " recall, class coverage, nearest training images, and sampling speed (GAN,"
-                    + " DDPM, DDIM-50, DDIM-10) on one device. Writes OUT/index.html (self-contained),"
-                    + " OUT/report.json and the pictures."
+                    + " DDPM, DDIM-50, DDIM-10) on one device; for a text-conditional run, prompt"
+                    + " accuracy (class and attributes, test and held-out compositions). Writes"
+                    + " OUT/index.html (self-contained), OUT/report.json and the pictures."
         })
 public final class CompareCommand implements Callable<Integer> {
 

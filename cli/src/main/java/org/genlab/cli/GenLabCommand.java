@@ -14,9 +14,9 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = GenLabCommand.Version.class,
         description = {
-            "GenLab: train GANs and diffusion models on MNIST, Fashion-MNIST and CIFAR-10,"
-                    + " on a GPU when there is one and on the CPU otherwise, and see what they"
-                    + " learned."
+            "GenLab: train GANs, diffusion models and text-to-image models on MNIST,"
+                    + " Fashion-MNIST and CIFAR-10, on a GPU when there is one and on the CPU"
+                    + " otherwise, and see what they learned."
         },
         subcommands = {
             InfoCommand.class,
