@@ -226,7 +226,11 @@ public final class ClipEvaluation {
             for (int i = 0; i < n; i++) {
                 classes[i] = test.label(i);
             }
-            EmbeddingMap.draw(e.images, classes, texts, captions, png);
+            int[] idx = new int[n];
+            for (int i = 0; i < n; i++) {
+                idx[i] = i;
+            }
+            EmbeddingMap.draw(e.images, classes, test.data().samples(m, idx), texts, captions, png);
         }
     }
 

@@ -86,6 +86,27 @@ public final class EmbeddingMap {
      */
     public static void draw(
             NDArray imageEmb, int[] imageClass, NDArray textEmb, List<String> captions, Path png) {
+        draw(imageEmb, imageClass, null, textEmb, captions, png);
+    }
+
+    /**
+     * Draws the map with some of the images themselves: every image as a dot, and about one in four
+     * (at most 150) as a small thumbnail at its place, framed in its class colour.
+     *
+     * @param imageEmb (N, E)
+     * @param imageClass N class indices (colour), or null for one colour
+     * @param images the N images (N, C, H, W) in [−1, 1], or null for dots only
+     * @param textEmb (M, E)
+     * @param captions M captions
+     * @param png the file
+     */
+    public static void draw(
+            NDArray imageEmb,
+            int[] imageClass,
+            NDArray images,
+            NDArray textEmb,
+            List<String> captions,
+            Path png) {
         int n = (int) imageEmb.getShape().get(0);
         int m = (int) textEmb.getShape().get(0);
         if (captions.size() != m) {
@@ -130,6 +151,20 @@ public final class EmbeddingMap {
             g.setColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 150));
             g.fillOval(x - 3, y - 3, 6, 6);
         }
+        if (images != null) {
+            // thumbnails of a spread of the images, framed in their class colour
+            List<BufferedImage> thumbs = org.genlab.core.image.ImageTensors.toImages(images);
+            int every = Math.max(4, (n + 149) / 150);
+            int t = 20;
+            for (int r = 0; r < n; r += every) {
+                int x = (int) (margin + (p[r][0] - minX) * sx);
+                int y = (int) (size - margin - (p[r][1] - minY) * sy);
+                Color c = imageClass == null ? PALETTE[0] : PALETTE[imageClass[r] % PALETTE.length];
+                g.drawImage(thumbs.get(r), x - t / 2, y - t / 2, t, t, null);
+                g.setColor(c);
+                g.drawRect(x - t / 2 - 1, y - t / 2 - 1, t + 1, t + 1);
+            }
+        }
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
         g.setStroke(new BasicStroke(1.5f));
         for (int r = n; r < n + m; r++) {
@@ -153,7 +188,11 @@ public final class EmbeddingMap {
         }
         g.setColor(Color.DARK_GRAY);
         g.drawString(
-                "images: dots coloured by class; captions: × with their text (PCA of both)",
+                images == null
+                        ? "images: dots coloured by class; captions: × with their text (PCA of"
+                                + " both)"
+                        : "images: dots and thumbnails framed by class; captions: × with their"
+                                + " text (PCA of both)",
                 10,
                 16);
         g.dispose();
