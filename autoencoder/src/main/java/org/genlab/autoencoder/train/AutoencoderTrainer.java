@@ -272,15 +272,17 @@ public final class AutoencoderTrainer implements TrainingTask {
     }
 
     /**
-     * Describes the run: the autoencoder's settings ({@link Autoencoder#toConfig()}), β, the
-     * reconstruction loss, the learning rate and the EMA decay.
+     * Describes the run: the autoencoder's settings ({@link Autoencoder#toConfig()}), β (KL only),
+     * the reconstruction loss, the learning rate and the EMA decay.
      *
      * @return key to value
      */
     @Override
     public Map<String, String> config() {
         Map<String, String> c = new LinkedHashMap<>(model.toConfig());
-        c.put("autoencoder.klWeight", Float.toString(beta));
+        if (model.bottleneck() instanceof KlBottleneck) {
+            c.put("autoencoder.klWeight", Float.toString(beta));
+        }
         c.put("autoencoder.reconstructionLoss", reconstruction.id());
         c.put("lr", Float.toString(learningRate));
         c.put("lrSchedule", decaySteps > 0 ? "cosine" : "constant");
