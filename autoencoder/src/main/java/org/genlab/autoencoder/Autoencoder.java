@@ -10,6 +10,7 @@ import ai.djl.util.PairList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.genlab.autoencoder.bottleneck.Bottleneck;
+import org.genlab.autoencoder.bottleneck.VqBottleneck;
 import org.genlab.autoencoder.nn.Decoder;
 import org.genlab.autoencoder.nn.Encoder;
 import org.genlab.core.GenLabException;
@@ -92,9 +93,11 @@ public final class Autoencoder extends LazyBlock {
      *
      * @param xHat (B, C, H, W), the reconstruction x̂ = D(z)
      * @param z (B, c, h, w), the latent it was decoded from
-     * @param losses the bottleneck's unweighted loss terms (e.g. {@code kl})
+     * @param losses the bottleneck's loss terms (e.g. {@code kl})
+     * @param metrics the bottleneck's metrics (e.g. VQ codebook {@code usage})
      */
-    public record Reconstruction(NDArray xHat, NDArray z, Map<String, NDArray> losses) {}
+    public record Reconstruction(
+            NDArray xHat, NDArray z, Map<String, NDArray> losses, Map<String, NDArray> metrics) {}
 
     /**
      * Encodes, passes the bottleneck, and decodes: x̂ = D(bottleneck(E(x))).
@@ -109,7 +112,7 @@ public final class Autoencoder extends LazyBlock {
         initializeBottleneck(ps, h);
         Bottleneck.Output b = bottleneck.apply(ps, h, training);
         NDArray xHat = Children.call(decoder, ps, training, b.z());
-        return new Reconstruction(xHat, b.z(), b.losses());
+        return new Reconstruction(xHat, b.z(), b.losses(), b.metrics());
     }
 
     /**
@@ -123,6 +126,44 @@ public final class Autoencoder extends LazyBlock {
         NDArray h = Children.call(encoder, ps, false, x);
         initializeBottleneck(ps, h);
         return bottleneck.latent(ps, h);
+    }
+
+    /**
+     * Encodes images to their token grid: the index of the nearest code at each latent position (VQ
+     * bottleneck only).
+     *
+     * @param ps the parameter store
+     * @param x (B, C, H, W) images in [-1, 1]
+     * @return (B, H/4, W/4) int64 indices in [0, K), e.g. 7×7 for MNIST
+     * @throws GenLabException if the bottleneck is not vector-quantised
+     */
+    public NDArray tokens(ParameterStore ps, NDArray x) {
+        VqBottleneck vq = vq();
+        NDArray h = Children.call(encoder, ps, false, x);
+        initializeBottleneck(ps, h);
+        return vq.indices(h);
+    }
+
+    /**
+     * Decodes token grids to images: x̂ = D(e_k) (VQ bottleneck only).
+     *
+     * @param ps the parameter store
+     * @param tokens (B, h, w) integer indices in [0, K)
+     * @return (B, C, 4h, 4w) in [-1, 1]
+     * @throws GenLabException if the bottleneck is not vector-quantised
+     */
+    public NDArray decodeTokens(ParameterStore ps, NDArray tokens) {
+        return decode(ps, vq().codeVectors(tokens), false);
+    }
+
+    private VqBottleneck vq() {
+        if (!(bottleneck instanceof VqBottleneck vq)) {
+            throw new GenLabException(
+                    "Tokens need a vector-quantised autoencoder; this one's bottleneck is "
+                            + bottleneck.kind()
+                            + ".");
+        }
+        return vq;
     }
 
     /** A bottleneck with parameters (a VQ codebook) is initialised from its first input. */
@@ -199,7 +240,8 @@ public final class Autoencoder extends LazyBlock {
      * Writes the settings that rebuild this autoencoder.
      *
      * @return {@code autoencoder.bottleneck}, {@code .imageChannels}, {@code .imageHeight}, {@code
-     *     .imageWidth}, {@code .latentChannels}, {@code .width}
+     *     .imageWidth}, {@code .latentChannels}, {@code .width}, and the bottleneck's own settings
+     *     (VQ: {@code .codebookSize}, {@code .commitment}, {@code .restartAfter})
      */
     public Map<String, String> toConfig() {
         Map<String, String> c = new LinkedHashMap<>();
@@ -209,6 +251,7 @@ public final class Autoencoder extends LazyBlock {
         c.put("autoencoder.imageWidth", Long.toString(imageShape.get(2)));
         c.put("autoencoder.latentChannels", Integer.toString(latentChannels));
         c.put("autoencoder.width", Integer.toString(width));
+        c.putAll(bottleneck.config());
         return c;
     }
 
@@ -243,7 +286,7 @@ public final class Autoencoder extends LazyBlock {
                                     Long.parseLong(config.get("autoencoder.imageWidth"))))
                     .optLatentChannels(Integer.parseInt(config.get("autoencoder.latentChannels")))
                     .optWidth(Integer.parseInt(config.get("autoencoder.width")))
-                    .optBottleneck(Bottleneck.byName(config.get("autoencoder.bottleneck")))
+                    .optBottleneck(Bottleneck.fromConfig(config))
                     .build();
         } catch (NumberFormatException | NullPointerException e) {
             throw new GenLabException(

@@ -73,6 +73,7 @@ public final class Checks {
                             "train noisy-classifier --lr", new Rule(1e-9, 0.999, "learning rate")),
                     Map.entry("--class", new Rule(0, 999, "class index")),
                     Map.entry("--kl-weight", new Rule(0, 1, "KL weight β")),
+                    Map.entry("--codebook", new Rule(2, 65_536, "codes K")),
                     Map.entry("--gradient-clip", new Rule(0, 1e6, "norm, 0 for none")),
                     Map.entry("--scale-images", new Rule(2, 100_000, "images")),
                     Map.entry("--eval-images", new Rule(0, 10_000, "test images, 0 for none")),

@@ -117,6 +117,8 @@ final class ResumeSettings {
                             fixed("--dataset", "dataset"),
                             fixed("--latent-channels", "autoencoder.latentChannels"),
                             fixed("--width", "autoencoder.width"),
+                            fixed("--bottleneck", "autoencoder.bottleneck"),
+                            fixed("--codebook", "autoencoder.codebookSize"),
                             fixed("--kl-weight", "autoencoder.klWeight"),
                             fixed("--loss", "autoencoder.reconstructionLoss"),
                             fixed("--limit", "limit"),

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -13,6 +14,8 @@ import java.util.concurrent.Callable;
 import org.genlab.autoencoder.Autoencoder;
 import org.genlab.autoencoder.LatentSpace;
 import org.genlab.autoencoder.Reconstructions;
+import org.genlab.autoencoder.bottleneck.Bottleneck;
+import org.genlab.autoencoder.bottleneck.VqBottleneck;
 import org.genlab.autoencoder.train.AutoencoderTrainer;
 import org.genlab.autoencoder.train.ReconstructionLoss;
 import org.genlab.core.GenLabException;
@@ -31,8 +34,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code genlab train autoencoder}: trains the KL-regularised autoencoder of latent diffusion,
- * records its latent scale and measures its reconstructions.
+ * {@code genlab train autoencoder}: trains the KL-regularised autoencoder of latent diffusion (or,
+ * with {@code --bottleneck vq}, a VQ-VAE whose latents are tokens), records its latent scale and
+ * measures its reconstructions (and, for VQ, the codebook's usage and perplexity).
  */
 @Command(
         name = "autoencoder",
@@ -44,7 +48,12 @@ import picocli.CommandLine.Option;
                     + " and config.properties with latent.scale = 1/std of the latents, the"
                     + " reconstruction PSNR on test images and, when the data set's feature"
                     + " classifier is trained, its accuracy on reconstructions and originals.",
-            "Example: genlab train autoencoder --dataset mnist --run runs/ae"
+            "With --bottleneck vq: a VQ-VAE (van den Oord et al. 2017), MNIST 1x28x28 <-> 7x7"
+                    + " tokens of a --codebook of K codes; also reports codebook usage and"
+                    + " perplexity.",
+            "Example: genlab train autoencoder --dataset mnist --run runs/ae",
+            "Example: genlab train autoencoder --dataset mnist --bottleneck vq --codebook 128"
+                    + " --run runs/vq"
         })
 public final class TrainAutoencoderCommand implements Callable<Integer> {
 
@@ -83,6 +92,22 @@ public final class TrainAutoencoderCommand implements Callable<Integer> {
             defaultValue = "32",
             description = "Width W: channels at half resolution (even; default ${DEFAULT-VALUE}).")
     int width;
+
+    @Option(
+            names = "--bottleneck",
+            defaultValue = "kl",
+            description =
+                    "kl (a VAE's Gaussian latent, for latent diffusion) or vq (a VQ-VAE's codebook:"
+                            + " each latent position becomes a token; default ${DEFAULT-VALUE}).")
+    String bottleneck;
+
+    @Option(
+            names = "--codebook",
+            description =
+                    "With --bottleneck vq: the number of codes K (default "
+                            + VqBottleneck.DEFAULT_CODES
+                            + ").")
+    Integer codebook;
 
     @Option(
             names = "--kl-weight",
@@ -192,6 +217,13 @@ public final class TrainAutoencoderCommand implements Callable<Integer> {
                                     new Shape(images.channels(), images.height(), images.width()))
                             .optLatentChannels(latentChannels)
                             .optWidth(width)
+                            .optBottleneck(
+                                    "vq".equals(bottleneck)
+                                            ? Bottleneck.vq(
+                                                    codebook != null
+                                                            ? codebook
+                                                            : VqBottleneck.DEFAULT_CODES)
+                                            : Bottleneck.kl())
                             .build()
                             .initialize(manager);
             AutoencoderTrainer task =
@@ -217,7 +249,7 @@ public final class TrainAutoencoderCommand implements Callable<Integer> {
             RunFolder folder = RunFolder.create(dir, config);
             out.printf(
                     Locale.ROOT,
-                    "Training %s (%,d parameters) on %s: %d images, %d steps, batch %d, beta %s, on"
+                    "Training %s (%,d parameters) on %s: %d images, %d steps, batch %d, %s, on"
                             + " %s. Run folder: %s%n",
                     model,
                     org.genlab.core.nn.Params.count(model),
@@ -225,7 +257,7 @@ public final class TrainAutoencoderCommand implements Callable<Integer> {
                     all.size(),
                     total,
                     batch,
-                    Float.toString(beta),
+                    model.bottleneck() instanceof VqBottleneck vq ? vq.toString() : "beta " + beta,
                     Devices.name(device),
                     dir);
             out.flush();
@@ -296,6 +328,9 @@ public final class TrainAutoencoderCommand implements Callable<Integer> {
             results.put("eval.testImages", Integer.toString(n));
             results.put("eval.psnr", String.format(Locale.ROOT, "%.2f", psnr));
             out.printf(Locale.ROOT, "Reconstruction PSNR on %d test images: %.2f dB%n", n, psnr);
+            if (ls.model().bottleneck() instanceof VqBottleneck vq) {
+                codebookUse(ls, vq, x, n, results, out);
+            }
             Path grid = folder.dir().resolve("reconstructions.png");
             long shown = Math.min(32, n);
             Reconstructions.writeGrid(
@@ -343,6 +378,52 @@ public final class TrainAutoencoderCommand implements Callable<Integer> {
         folder.mergeConfig(results);
     }
 
+    /**
+     * Measures the codebook on the test images' tokens: usage (share of the K codes that occur) and
+     * perplexity exp(−Σ p log p) of the code frequencies.
+     */
+    private static void codebookUse(
+            LatentSpace ls,
+            VqBottleneck vq,
+            NDArray x,
+            int n,
+            Map<String, String> results,
+            PrintWriter out) {
+        long[] tokens;
+        try (NDManager m = x.getManager().newSubManager()) {
+            NDArray xs = x.duplicate();
+            xs.attach(m);
+            tokens = ls.model().tokens(new ParameterStore(m, false), xs).toLongArray();
+        }
+        int k = vq.codes();
+        long[] counts = new long[k];
+        for (long t : tokens) {
+            counts[(int) t]++;
+        }
+        int used = 0;
+        double entropy = 0;
+        for (long c : counts) {
+            if (c > 0) {
+                used++;
+                double p = c / (double) tokens.length;
+                entropy -= p * Math.log(p);
+            }
+        }
+        double perplexity = Math.exp(entropy);
+        results.put("eval.codebookUsage", String.format(Locale.ROOT, "%.4f", used / (double) k));
+        results.put("eval.perplexity", String.format(Locale.ROOT, "%.2f", perplexity));
+        out.printf(
+                Locale.ROOT,
+                "Codebook on %d test images' %d tokens: %d of %d codes used (%.1f %%),"
+                        + " perplexity %.1f%n",
+                n,
+                tokens.length,
+                used,
+                k,
+                100.0 * used / k,
+                perplexity);
+    }
+
     private static double accuracy(double[][] p, ImageDataset test) {
         int correct = 0;
         for (int i = 0; i < p.length; i++) {
@@ -382,6 +463,18 @@ public final class TrainAutoencoderCommand implements Callable<Integer> {
         }
         if (width < 2 || width % 2 != 0) {
             throw new GenLabException("--width must be even and >= 2, got " + width + ".");
+        }
+        if (!bottleneck.matches("kl|vq")) {
+            throw new GenLabException("Unknown --bottleneck '" + bottleneck + "': use kl or vq.");
+        }
+        if (codebook != null && !"vq".equals(bottleneck)) {
+            throw new GenLabException("--codebook needs --bottleneck vq.");
+        }
+        if (codebook != null && codebook < 2) {
+            throw new GenLabException("--codebook must be >= 2, got " + codebook + ".");
+        }
+        if (klWeight != null && !"kl".equals(bottleneck)) {
+            throw new GenLabException("--kl-weight needs --bottleneck kl.");
         }
         if (klWeight != null && (!(klWeight >= 0) || klWeight.isInfinite())) {
             throw new GenLabException(

@@ -56,6 +56,58 @@ class AutoencoderCliTest {
     }
 
     @Test
+    void aShortVqRunRecordsItsCodebookAndReportsItsUse() {
+        Path vq = dir.resolve("vq");
+        String[] r =
+                CliRun.run(
+                        "train",
+                        "autoencoder",
+                        "--dataset",
+                        "mnist",
+                        "--bottleneck",
+                        "vq",
+                        "--codebook",
+                        "32",
+                        "--limit",
+                        "256",
+                        "--batch",
+                        "32",
+                        "--steps",
+                        "4",
+                        "--scale-images",
+                        "128",
+                        "--eval-images",
+                        "64",
+                        "--no-progress",
+                        "--run",
+                        vq.toString());
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        assertThat(r[1])
+                .contains("VQ(K=32")
+                .contains("Codebook on 64 test images' 3136 tokens: ")
+                .contains("perplexity");
+        RunFolder folder = RunFolder.open(vq);
+        assertThat(folder.config())
+                .containsEntry("autoencoder.bottleneck", "vq")
+                .containsEntry("autoencoder.codebookSize", "32")
+                .containsKey("eval.codebookUsage")
+                .containsKey("eval.perplexity")
+                .doesNotContainKey("autoencoder.klWeight");
+        assertThat(folder.lossesCsv()).content().contains("usage").contains("perplexity");
+        String[] again =
+                CliRun.run(
+                        "train",
+                        "autoencoder",
+                        "--resume",
+                        "--codebook",
+                        "64",
+                        "--run",
+                        vq.toString());
+        assertThat(again[0]).isEqualTo("2");
+        assertThat(again[2]).contains("--codebook").contains("32");
+    }
+
+    @Test
     void badFlagsAreRefusedInOneLine() {
         String[][] bad = {
             {"--kl-weight", "-1"},
@@ -63,7 +115,9 @@ class AutoencoderCliTest {
             {"--steps", "0"},
             {"--width", "0"},
             {"--latent-channels", "0"},
-            {"--batch", "-4"}
+            {"--batch", "-4"},
+            {"--codebook", "1"},
+            {"--bottleneck", "vqgan"}
         };
         for (String[] flag : bad) {
             String[] r =

@@ -15,9 +15,9 @@ import java.util.Map;
  *   <li>{@link KlBottleneck} (VAE, Kingma &amp; Welling 2014; the "KL-reg" autoencoder of Rombach
  *       et al. 2022): h holds the mean μ and log-variance log σ² of a Gaussian posterior; z = μ + σ
  *       ε while training, z = μ for encoding; its cost is KL(N(μ, σ²) ‖ N(0, I)).
- *   <li>A vector-quantised bottleneck (VQ-VAE, van den Oord et al. 2017) will replace h by its
- *       nearest codebook vectors; its codebook is then this block's parameter, and its costs are
- *       the codebook and commitment terms.
+ *   <li>{@link VqBottleneck} (VQ-VAE, van den Oord et al. 2017) replaces h by its nearest codebook
+ *       vectors (straight-through for the gradient); its codebook is this block's parameter, and
+ *       its costs are the codebook and commitment terms.
  * </ul>
  *
  * <p>A bottleneck is a DJL {@link Block} so that parameters it may have (a codebook) are trained,
@@ -39,7 +39,8 @@ public interface Bottleneck extends Block {
      * @param ps the parameter store of the forward pass
      * @param h (B, inputChannels(c), h, w), the encoder's output
      * @param training true while training (the KL bottleneck then samples z)
-     * @return z (B, c, h, w) and the unweighted loss terms by name (e.g. {@code kl})
+     * @return z (B, c, h, w), the loss terms by name (the trainer multiplies {@code kl} by its β
+     *     and adds the others as they are) and metrics to report
      */
     Output apply(ParameterStore ps, NDArray h, boolean training);
 
@@ -61,6 +62,26 @@ public interface Bottleneck extends Block {
     String kind();
 
     /**
+     * Writes the settings beyond {@link #kind()} that rebuild this bottleneck ({@link
+     * #fromConfig}).
+     *
+     * @return {@code autoencoder.*} keys; none for the KL bottleneck
+     */
+    default Map<String, String> config() {
+        return Map.of();
+    }
+
+    /**
+     * Called by the trainer after each optimizer step, outside the gradient collector: the VQ
+     * bottleneck restarts its dead codes here.
+     *
+     * @return how many parameters' rows were changed (restarted codes); 0 by default
+     */
+    default int afterStep() {
+        return 0;
+    }
+
+    /**
      * Returns the KL bottleneck of a VAE.
      *
      * @return a new {@link KlBottleneck}
@@ -70,25 +91,65 @@ public interface Bottleneck extends Block {
     }
 
     /**
-     * Returns the bottleneck a run's {@code autoencoder.bottleneck} setting names.
+     * Returns the vector-quantised bottleneck of a VQ-VAE with K codes, β = 0.25 and dead-code
+     * restarts.
      *
-     * @param kind e.g. {@code kl}
+     * @param codes K, e.g. 128
+     * @return a new {@link VqBottleneck}
+     */
+    static VqBottleneck vq(int codes) {
+        return new VqBottleneck(codes);
+    }
+
+    /**
+     * Returns the bottleneck a run's {@code autoencoder.bottleneck} setting names, with default
+     * settings.
+     *
+     * @param kind {@code kl} or {@code vq}
      * @return a new bottleneck
      * @throws org.genlab.core.GenLabException for a kind GenLab does not build
      */
     static Bottleneck byName(String kind) {
+        return fromConfig(Map.of("autoencoder.bottleneck", kind == null ? "" : kind));
+    }
+
+    /**
+     * Rebuilds the bottleneck of run settings: {@code autoencoder.bottleneck} and its own keys
+     * ({@link #config()}).
+     *
+     * @param config the settings
+     * @return a new bottleneck
+     * @throws org.genlab.core.GenLabException for a kind GenLab does not build
+     */
+    static Bottleneck fromConfig(Map<String, String> config) {
+        String kind = config.get("autoencoder.bottleneck");
         if (KlBottleneck.KIND.equals(kind)) {
             return kl();
         }
+        if (VqBottleneck.KIND.equals(kind)) {
+            return VqBottleneck.fromConfig(config);
+        }
         throw new org.genlab.core.GenLabException(
-                "Unknown autoencoder bottleneck '" + kind + "': GenLab builds kl.");
+                "Unknown autoencoder bottleneck '" + kind + "': GenLab builds kl and vq.");
     }
 
     /**
      * What a bottleneck gives the decoder and the loss while training.
      *
      * @param z (B, c, h, w), the latent to decode
-     * @param losses unweighted loss terms by name, each a scalar; the trainer weighs them
+     * @param losses loss terms by name, each a scalar; the trainer weighs {@code kl} by β
+     * @param metrics scalars to report that are not part of the loss (codebook usage, perplexity)
      */
-    record Output(NDArray z, Map<String, NDArray> losses) {}
+    record Output(NDArray z, Map<String, NDArray> losses, Map<String, NDArray> metrics) {
+
+        /**
+         * An output without metrics.
+         *
+         * @param z the latent
+         * @param losses the loss terms
+         */
+        public Output(NDArray z, Map<String, NDArray> losses) {
+            this(z, losses, Map.of());
+        }
+    }
 }

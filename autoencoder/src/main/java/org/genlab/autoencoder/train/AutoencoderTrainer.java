@@ -13,6 +13,7 @@ import java.util.Map;
 import org.genlab.autoencoder.Autoencoder;
 import org.genlab.autoencoder.LatentScale;
 import org.genlab.autoencoder.Reconstructions;
+import org.genlab.autoencoder.bottleneck.KlBottleneck;
 import org.genlab.core.GenLabException;
 import org.genlab.core.checkpoint.TrainState;
 import org.genlab.core.data.Batch;
@@ -38,9 +39,16 @@ import org.genlab.core.train.TrainingTask;
  * </pre>
  *
  * where L_rec is the per-pixel mean ({@link ReconstructionLoss}, L1 by default) and KL the
- * per-latent-element mean. Then the plumbing: Adam, an EMA of the weights (which {@code
- * LatentSpace} loads), the reconstruction grid of a fixed batch, the state to checkpoint and the
- * run's description.
+ * per-latent-element mean. With a {@link org.genlab.autoencoder.bottleneck.VqBottleneck} it is the
+ * VQ-VAE loss of van den Oord et al. 2017 (eq. 3) instead, and the batch's codebook usage and
+ * perplexity are reported beside it; dead codes are restarted after each step:
+ *
+ * <pre>
+ *   L = L_rec(x, x̂) + ‖sg[z_e(x)] − e‖² + β_c ‖z_e(x) − sg[e]‖²,    x̂ = D(z_q(x)), β_c = 0.25
+ * </pre>
+ *
+ * Then the plumbing: Adam, an EMA of the weights (which {@code LatentSpace} loads), the
+ * reconstruction grid of a fixed batch, the state to checkpoint and the run's description.
  *
  * <pre>{@code
  * Autoencoder ae = Autoencoder.builder().setImageShape(new Shape(1, 28, 28)).build();
@@ -141,18 +149,17 @@ public final class AutoencoderTrainer implements TrainingTask {
             adam.setLearningRate(learningRateAt(step));
         }
         NDArray rec;
-        NDArray kl;
+        Autoencoder.Reconstruction r;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             Gradients.zero(model);
-            // x̂ = D(z), z = μ + σ ε, (μ, log σ²) = E(x)
-            Autoencoder.Reconstruction r = model.reconstruct(ps, x, true);
+            // x̂ = D(z), z = μ + σ ε, (μ, log σ²) = E(x)    (VQ: z = z_e + sg[z_q − z_e])
+            r = model.reconstruct(ps, x, true);
             // L = L_rec(x, x̂) + β · KL(N(μ, σ²) ‖ N(0, I))
+            //   (VQ: L = L_rec(x, x̂) + ‖sg[z_e] − e‖² + β_c ‖z_e − sg[e]‖²)
             rec = reconstruction.apply(r.xHat(), x);
             NDArray loss = rec;
-            kl = null;
             for (Map.Entry<String, NDArray> e : r.losses().entrySet()) {
                 loss = loss.add(Scalars.mul(e.getValue(), weight(e.getKey())));
-                kl = e.getValue();
             }
             gc.backward(loss);
         }
@@ -160,13 +167,14 @@ public final class AutoencoderTrainer implements TrainingTask {
             Gradients.clipNorm(model, gradientClip);
         }
         adam.step(model);
+        // VQ: codes unused for a while move onto encoder outputs of this batch
+        model.bottleneck().afterStep();
         if (ema != null) {
             ema.update();
         }
         Losses out = new Losses().put("recon", rec);
-        if (kl != null) {
-            out.put(model.bottleneck().kind(), kl);
-        }
+        r.losses().forEach(out::put);
+        r.metrics().forEach(out::put);
         return out;
     }
 
@@ -189,9 +197,9 @@ public final class AutoencoderTrainer implements TrainingTask {
         return (float) (learningRate * 0.5 * (1 + Math.cos(Math.PI * progress)));
     }
 
-    /** The weight of a bottleneck's loss term: β for the KL term. */
+    /** The weight of a bottleneck's loss term: β for the KL term, 1 for the VQ terms. */
     private float weight(String term) {
-        return beta;
+        return KlBottleneck.KL.equals(term) ? beta : 1f;
     }
 
     @Override
@@ -264,15 +272,17 @@ public final class AutoencoderTrainer implements TrainingTask {
     }
 
     /**
-     * Describes the run: the autoencoder's settings ({@link Autoencoder#toConfig()}), β, the
-     * reconstruction loss, the learning rate and the EMA decay.
+     * Describes the run: the autoencoder's settings ({@link Autoencoder#toConfig()}), β (KL only),
+     * the reconstruction loss, the learning rate and the EMA decay.
      *
      * @return key to value
      */
     @Override
     public Map<String, String> config() {
         Map<String, String> c = new LinkedHashMap<>(model.toConfig());
-        c.put("autoencoder.klWeight", Float.toString(beta));
+        if (model.bottleneck() instanceof KlBottleneck) {
+            c.put("autoencoder.klWeight", Float.toString(beta));
+        }
         c.put("autoencoder.reconstructionLoss", reconstruction.id());
         c.put("lr", Float.toString(learningRate));
         c.put("lrSchedule", decaySteps > 0 ? "cosine" : "constant");
