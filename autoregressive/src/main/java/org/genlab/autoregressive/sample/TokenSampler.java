@@ -122,7 +122,7 @@ public final class TokenSampler {
         if (topK > 0 && topK < k) {
             // ℓ_k ← −∞ below the k-th largest
             NDArray kth = l.sort(1).get(new NDIndex(":, {}", k - topK)).reshape(-1, 1);
-            l = NDArrays.where(l.lt(kth), Scalars.scalar(l, -1e9f), l);
+            l = l.add(Scalars.mul(l.lt(kth).toType(DataType.FLOAT32, false), -1e9f));
         }
         // z = argmax(ℓ + g),  g = −log(−log u)
         NDArray u = l.getManager().randomUniform(1e-10f, 1f, l.getShape());
