@@ -98,7 +98,7 @@ class TokenSamplerTest {
 
     @Test
     void badSettingsAreRefused() {
-        try (NDManager m = NDManager.newBaseManager()) {
+        {
             TokenTransformer odd =
                     TokenTransformer.builder()
                             .setCodes(4)
