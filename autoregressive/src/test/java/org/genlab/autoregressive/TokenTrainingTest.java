@@ -109,4 +109,51 @@ class TokenTrainingTest {
             assertThat(drawn.toLongArray()).isEqualTo(flat);
         }
     }
+
+    @Test
+    void anUnconditionalModelIgnoresLabelsAndLearnsItsOnePattern() {
+        Seeds.seed(3);
+        try (NDManager m = NDManager.newBaseManager()) {
+            long[][] rows = new long[16][];
+            for (int i = 0; i < 16; i++) {
+                rows[i] = DOWN;
+            }
+            // labels are present but an unconditional model (C = 0) never reads them
+            SampleSet set =
+                    SampleSet.of(
+                            m.create(rows),
+                            m.arange(0, 16, 1, ai.djl.ndarray.types.DataType.INT64));
+            TokenTransformer net =
+                    TokenTransformer.builder()
+                            .setCodes(10)
+                            .optLength(9)
+                            .optDim(16)
+                            .optLayers(1)
+                            .optHeads(2)
+                            .build();
+            TokenTransformerTrainer trainer =
+                    TokenTransformerTrainer.builder()
+                            .setModel(net)
+                            .setData(BatchSource.shuffled(set, 8, 3))
+                            .setManager(m)
+                            .optLearningRate(1e-2f)
+                            .build();
+            assertThat(trainer.config()).containsEntry("transformer.classes", "0");
+            for (int step = 0; step < 60; step++) {
+                Seeds.seed(Seeds.forStep(3, step));
+                try (NDManager sub = m.newSubManager()) {
+                    trainer.step(step, sub);
+                }
+            }
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray z =
+                    TokenSampler.builder()
+                            .setModel(net)
+                            .optTemperature(0f)
+                            .build()
+                            .sample(ps, net.nullTokens(m, 2));
+            assertThat(z.get(0).toLongArray()).containsExactly(DOWN);
+            assertThat(z.get(1).toLongArray()).containsExactly(DOWN);
+        }
+    }
 }
