@@ -79,6 +79,8 @@ class MnistTokenTrainingTest {
                             .setModel(net)
                             .setData(BatchSource.shuffled(tokens, 64, 6))
                             .setManager(m)
+                            .optDecoder(vq)
+                            .optSampleColumns(4)
                             .build();
             List<Float> nll = new ArrayList<>();
             for (int step = 0; step < 300; step++) {
@@ -128,6 +130,8 @@ class MnistTokenTrainingTest {
                     Math.log(64),
                     (t4 - t3) / 1e9,
                     png.toAbsolutePath());
+            trainer.writeSamples(300, png.getParent());
+            assertThat(png.getParent().resolve("step-0000300.png")).exists();
             assertThat(nll.get(0)).isGreaterThan(3.5f);
             assertThat(last).isLessThan(0.8 * nll.get(0));
         }
