@@ -88,4 +88,58 @@ class TokenTransformerTest {
                     .hasMessageContaining("unconditional");
         }
     }
+
+    @Test
+    void aCheckpointRebuildsTheSameNetworkFromItsConfig(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        Seeds.seed(4);
+        try (NDManager m = NDManager.newBaseManager()) {
+            TokenTransformer net = tiny(m);
+            org.genlab.autoregressive.train.TokenTransformerTrainer trainer =
+                    org.genlab.autoregressive.train.TokenTransformerTrainer.builder()
+                            .setModel(net)
+                            .setData(
+                                    (mm, i) ->
+                                            new org.genlab.core.data.Batch(
+                                                    mm.randomInteger(
+                                                            0,
+                                                            12,
+                                                            new Shape(4, 9),
+                                                            ai.djl.ndarray.types.DataType.INT64),
+                                                    mm.create(new long[] {0, 1, 0, 1})))
+                            .setManager(m)
+                            .build();
+            try (NDManager sub = m.newSubManager()) {
+                trainer.step(0, sub);
+            }
+            java.nio.file.Path file = tmp.resolve("checkpoint.zip");
+            org.genlab.core.checkpoint.Checkpoint.save(
+                    file,
+                    trainer.state(),
+                    1,
+                    4,
+                    trainer.config(),
+                    new org.genlab.core.train.LossHistory());
+            TokenTransformer back = TokenTransformer.fromConfig(trainer.config()).initialize(m);
+            org.genlab.core.checkpoint.Checkpoint.loadNetwork(
+                    file, TokenTransformer.MODEL, TokenTransformer.NETWORK, back, true);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray ids =
+                    TokenTransformer.inputs(
+                            net.conditionTokens(m.create(new long[] {1})),
+                            m.arange(0, 9, 1, ai.djl.ndarray.types.DataType.INT64).reshape(1, 9));
+            try (NoGrad scope = NoGrad.enter()) {
+                float diff =
+                        net.logits(ps, ids, false)
+                                .sub(back.logits(ps, ids, false))
+                                .abs()
+                                .max()
+                                .getFloat();
+                assertThat(diff).isZero();
+            }
+            assertThatThrownBy(() -> TokenTransformer.fromConfig(java.util.Map.of()))
+                    .isInstanceOf(GenLabException.class)
+                    .hasMessageContaining("transformer.codes");
+        }
+    }
 }

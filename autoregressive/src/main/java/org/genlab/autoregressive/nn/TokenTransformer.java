@@ -299,6 +299,36 @@ public final class TokenTransformer extends LazyBlock {
         return c;
     }
 
+    /**
+     * Rebuilds a transformer (uninitialised) from run settings written by {@link #toConfig()}.
+     *
+     * @param config the settings
+     * @return the transformer
+     * @throws GenLabException if they do not describe a token transformer
+     */
+    public static TokenTransformer fromConfig(Map<String, String> config) {
+        if (!config.containsKey("transformer.codes")) {
+            throw new GenLabException(
+                    "These settings do not describe a token transformer (no transformer.codes):"
+                            + " is the run folder one of TokenTransformerTrainer's?");
+        }
+        try {
+            return builder()
+                    .setCodes(Integer.parseInt(config.get("transformer.codes")))
+                    .optClasses(Integer.parseInt(config.get("transformer.classes")))
+                    .optLength(Integer.parseInt(config.get("transformer.length")))
+                    .optDim(Integer.parseInt(config.get("transformer.dim")))
+                    .optLayers(Integer.parseInt(config.get("transformer.layers")))
+                    .optHeads(Integer.parseInt(config.get("transformer.heads")))
+                    .build();
+        } catch (NumberFormatException e) {
+            throw new GenLabException(
+                    "The token transformer settings are incomplete or not numbers: "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape ids = inputShapes[0];
