@@ -235,7 +235,8 @@ public final class Comparison {
                 loss,
                 neighbours,
                 control,
-                prompts);
+                prompts,
+                run.bitsPerToken());
     }
 
     /**
@@ -245,7 +246,8 @@ public final class Comparison {
      */
     private ComparisonResult.Prompts prompts(
             ModelRun run, Evaluation eval, NDManager manager, String safe) {
-        if (!(run instanceof DiffusionRun d) || d.textModel() == null) {
+        org.genlab.eval.prompt.PromptDrawer drawer = run.promptDrawer();
+        if (drawer == null) {
             return null;
         }
         org.genlab.datasets.caption.CaptionedImages test =
@@ -258,16 +260,15 @@ public final class Comparison {
         int n = Math.min(samples, 500);
         log.printf(
                 Locale.ROOT,
-                "%s: drawing %d test prompts and the held-out compositions at w = %.0f ...%n",
+                "%s: drawing %d test prompts and the held-out compositions (%s) ...%n",
                 run.name(),
                 n,
-                DiffusionRun.GUIDANCE);
+                drawer.label());
         PromptAccuracy pa =
                 PromptAccuracy.builder()
-                        .setModel(d.textModel(), run.folder().config())
+                        .setDrawer(drawer)
                         .setClassifier(eval.classifier())
                         .setTestSplit(test)
-                        .optGuidance(DiffusionRun.GUIDANCE)
                         .optPrompts(n, 20)
                         .optSeed(seed)
                         .build();
@@ -296,7 +297,7 @@ public final class Comparison {
                             .render(),
                     output.resolve(file),
                     Provenance.builder()
-                            .optModel(run.family() + " prompts, cfg w=" + DiffusionRun.GUIDANCE)
+                            .optModel(run.family() + " prompts, " + drawer.label())
                             .optRun(run.name())
                             .optSeed(seed)
                             .build());

@@ -46,7 +46,7 @@ public record ComparisonResult(
      * One run.
      *
      * @param run the run's folder name
-     * @param family {@code GAN} or {@code Diffusion}
+     * @param family {@code GAN}, {@code Diffusion} or {@code Autoregressive}
      * @param steps training steps
      * @param quality the metrics of its quality sampler
      * @param speeds the speed of each of its samplers
@@ -54,6 +54,9 @@ public record ComparisonResult(
      * @param lossPng file name of its loss chart in the report folder, or null
      * @param neighboursPng file name of its nearest-neighbour panel
      * @param control class-conditional accuracy, or null for an unconditional model
+     * @param prompts prompt accuracy, or null for a model that reads no captions
+     * @param bitsPerToken an autoregressive model's training loss in bits per image token (0 for
+     *     the other families, which give no likelihood this way)
      */
     public record Model(
             String run,
@@ -65,7 +68,8 @@ public record ComparisonResult(
             String lossPng,
             String neighboursPng,
             Control control,
-            Prompts prompts) {}
+            Prompts prompts,
+            double bitsPerToken) {}
 
     /**
      * How well a class-conditional model draws the class it is asked for ({@code null} in {@link

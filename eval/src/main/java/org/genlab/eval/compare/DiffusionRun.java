@@ -70,6 +70,14 @@ final class DiffusionRun implements ModelRun {
         return model != null && model.isTextConditional() ? model : null;
     }
 
+    @Override
+    public org.genlab.eval.prompt.PromptDrawer promptDrawer() {
+        TrainedModel t = textModel();
+        return t == null
+                ? null
+                : new org.genlab.eval.prompt.DiffusionPrompts(t, folder.config(), GUIDANCE, 50);
+    }
+
     static DiffusionRun open(RunFolder folder, Device device) {
         NDManager m = NDManager.newBaseManager(device);
         try {

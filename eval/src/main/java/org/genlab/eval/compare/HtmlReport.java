@@ -217,63 +217,56 @@ public final class HtmlReport {
         return h.toString();
     }
 
+    /** The families the verdict table compares, in its column order. */
+    private static final List<String> FAMILIES = List.of("GAN", "Diffusion", "Autoregressive");
+
     private static void prosAndCons(StringBuilder h, ComparisonResult r) {
-        ComparisonResult.Model gan = first(r, "GAN");
-        ComparisonResult.Model diff = first(r, "Diffusion");
         h.append("<h2>The lecture's verdict, measured</h2>\n<table><tr><th class=\"l\">claim</th>")
-                .append("<th class=\"l\">GAN</th><th class=\"l\">diffusion</th></tr>\n");
-        h.append("<tr><td class=\"l\">Diffusion: higher quality</td><td class=\"l\">")
-                .append(
-                        gan == null
-                                ? "–"
+                .append("<th class=\"l\">GAN</th><th class=\"l\">diffusion</th>")
+                .append("<th class=\"l\">autoregressive</th></tr>\n");
+        verdict(
+                h,
+                r,
+                "Diffusion: higher quality",
+                m -> fmt("%s %.2f", r.classifier().distance(), m.quality().frechet()));
+        verdict(
+                h,
+                r,
+                "GANs: less diverse (mode collapse)",
+                m ->
+                        fmt(
+                                "recall %.3f, coverage %.0f %%",
+                                m.quality().recall(), 100 * m.quality().coverage()));
+        verdict(
+                h,
+                r,
+                "GANs: fast to sample; diffusion: slow (DDIM narrows the gap); autoregressive:"
+                        + " one network pass per token",
+                m -> speedsText(m.speeds()));
+        verdict(h, r, "Realistic samples", m -> fmt("precision %.3f", m.quality().precision()));
+        verdict(h, r, "Controllable (ask for a class)", HtmlReport::controlText);
+        verdict(
+                h,
+                r,
+                "Asking with words (digit, attributes)",
+                m ->
+                        m.prompts() == null
+                                ? "not a text model"
                                 : fmt(
-                                        "%s %.2f",
-                                        r.classifier().distance(), gan.quality().frechet()))
-                .append("</td><td class=\"l\">")
-                .append(
-                        diff == null
-                                ? "–"
-                                : fmt(
-                                        "%s %.2f",
-                                        r.classifier().distance(), diff.quality().frechet()))
-                .append("</td></tr>\n");
-        h.append("<tr><td class=\"l\">GANs: less diverse (mode collapse)</td><td class=\"l\">")
-                .append(
-                        gan == null
-                                ? "–"
-                                : fmt(
-                                        "recall %.3f, coverage %.0f %%",
-                                        gan.quality().recall(), 100 * gan.quality().coverage()))
-                .append("</td><td class=\"l\">")
-                .append(
-                        diff == null
-                                ? "–"
-                                : fmt(
-                                        "recall %.3f, coverage %.0f %%",
-                                        diff.quality().recall(), 100 * diff.quality().coverage()))
-                .append("</td></tr>\n");
-        h.append(
-                        "<tr><td class=\"l\">GANs: fast to sample; diffusion: slow (DDIM narrows the gap)</td><td class=\"l\">")
-                .append(gan == null ? "–" : speedsText(gan.speeds()))
-                .append("</td><td class=\"l\">")
-                .append(diff == null ? "–" : speedsText(diff.speeds()))
-                .append("</td></tr>\n");
-        h.append("<tr><td class=\"l\">Realistic samples</td><td class=\"l\">")
-                .append(gan == null ? "–" : fmt("precision %.3f", gan.quality().precision()))
-                .append("</td><td class=\"l\">")
-                .append(diff == null ? "–" : fmt("precision %.3f", diff.quality().precision()))
-                .append("</td></tr>\n");
-        h.append("<tr><td class=\"l\">Diffusion: controllable (ask for a class)</td>")
-                .append("<td class=\"l\">")
-                .append(controlText(gan))
-                .append("</td><td class=\"l\">")
-                .append(controlText(diff))
-                .append("</td></tr>\n");
-        h.append("<tr><td class=\"l\">Training effort</td><td class=\"l\">")
-                .append(gan == null ? "–" : gan.steps() + " steps")
-                .append("</td><td class=\"l\">")
-                .append(diff == null ? "–" : diff.steps() + " steps")
-                .append("</td></tr>\n</table>\n");
+                                        "%.1f %%, %.1f %%",
+                                        100 * m.prompts().classAccuracy(),
+                                        100 * m.prompts().attributeAccuracy()));
+        verdict(
+                h,
+                r,
+                "Autoregressive: a likelihood you can read (bits per image token);"
+                        + " tokens are written in a fixed order, no going back",
+                m ->
+                        m.bitsPerToken() > 0
+                                ? fmt("%.2f bits/token (training loss)", m.bitsPerToken())
+                                : "no likelihood");
+        verdict(h, r, "Training effort", m -> m.steps() + " steps");
+        h.append("</table>\n");
         h.append("<p class=\"note\">Floor (real test images): ")
                 .append(
                         fmt(
@@ -285,6 +278,20 @@ public final class HtmlReport {
                 .append(" Short CPU runs are far from what these models reach with hours on a GPU;")
                 .append(
                         " compare the models with each other and with the floor, not with papers.</p>\n");
+    }
+
+    /** One row of the verdict table: a claim, then each family's measured value (– if absent). */
+    private static void verdict(
+            StringBuilder h,
+            ComparisonResult r,
+            String claim,
+            java.util.function.Function<ComparisonResult.Model, String> value) {
+        h.append("<tr><td class=\"l\">").append(esc(claim)).append("</td>");
+        for (String family : FAMILIES) {
+            ComparisonResult.Model m = first(r, family);
+            h.append("<td class=\"l\">").append(m == null ? "–" : value.apply(m)).append("</td>");
+        }
+        h.append("</tr>\n");
     }
 
     private static String controlText(ComparisonResult.Model m) {

@@ -105,7 +105,7 @@ public interface ModelRun extends AutoCloseable {
     /**
      * Returns the model family.
      *
-     * @return {@code GAN} or {@code Diffusion}
+     * @return {@code GAN}, {@code Diffusion} or {@code Autoregressive}
      */
     String family();
 
@@ -159,6 +159,25 @@ public interface ModelRun extends AutoCloseable {
      */
     default ConditionalSource conditionalSampler() {
         return null;
+    }
+
+    /**
+     * Returns the model as a text-to-image drawer, or {@code null} when it does not read captions.
+     *
+     * @return the prompt drawer, or null
+     */
+    default org.genlab.eval.prompt.PromptDrawer promptDrawer() {
+        return null;
+    }
+
+    /**
+     * Returns an autoregressive model's likelihood: its training loss in bits per image token (0
+     * for models that give none).
+     *
+     * @return bits per token, or 0
+     */
+    default double bitsPerToken() {
+        return 0;
     }
 
     @Override

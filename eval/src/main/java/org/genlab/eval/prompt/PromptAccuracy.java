@@ -3,6 +3,7 @@ package org.genlab.eval.prompt;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.genlab.core.GenLabException;
@@ -10,18 +11,14 @@ import org.genlab.core.runtime.Seeds;
 import org.genlab.datasets.caption.CaptionedImages;
 import org.genlab.datasets.caption.PromptSet;
 import org.genlab.datasets.caption.PromptSet.Prompt;
-import org.genlab.diffusion.guidance.ClassifierFreeGuidance;
-import org.genlab.diffusion.nn.Denoiser;
-import org.genlab.diffusion.sampler.Sampler;
 import org.genlab.diffusion.train.TrainedModel;
 import org.genlab.eval.classifier.FeatureClassifier;
-import org.genlab.pipelines.text2image.TextConditioning;
-import org.genlab.text.tokenizer.Tokenizer;
 
 /**
- * Prompt accuracy of a text-conditional diffusion run: one sample per prompt, guided with
- * classifier-free guidance at weight w, scored by the feature classifier (the class) and by the
- * caption attribute measurement (each requested attribute's bin).
+ * Prompt accuracy of a text-to-image model: one sample per prompt, scored by the feature classifier
+ * (the class) and by the caption attribute measurement (each requested attribute's bin). The model
+ * is any {@link PromptDrawer}; {@link Builder#setModel} wraps a text-conditional diffusion run
+ * (classifier-free guidance at weight w).
  *
  * <pre>{@code
  * try (TrainedModel model = TrainedModel.open(run, manager, true)) {
@@ -35,25 +32,20 @@ public final class PromptAccuracy {
 
     private static final int CHUNK = 100;
 
-    private final TrainedModel model;
-    private final Tokenizer tokenizer;
-    private final int maxLength;
+    private final PromptDrawer drawer;
     private final FeatureClassifier classifier;
     private final CaptionedImages test;
-    private final float guidance;
-    private final int steps;
     private final int prompts;
     private final int perHeldOut;
     private final long seed;
 
     private PromptAccuracy(Builder b) {
-        model = b.model;
-        tokenizer = TextConditioning.tokenizer(b.config);
-        maxLength = TextConditioning.maxLength(b.config);
+        drawer =
+                b.drawer != null
+                        ? b.drawer
+                        : new DiffusionPrompts(b.model, b.config, b.guidance, b.steps);
         classifier = b.classifier;
         test = b.test;
-        guidance = b.guidance;
-        steps = b.steps;
         prompts = b.prompts;
         perHeldOut = b.perHeldOut;
         seed = b.seed;
@@ -108,25 +100,30 @@ public final class PromptAccuracy {
      * @return (N, C, H, W) in [−1, 1]
      */
     public NDArray draw(List<Prompt> list, NDManager manager) {
-        Sampler s = model.sampler(model.defaultSampler(), steps, 0f);
-        Denoiser d = ClassifierFreeGuidance.forCaptions(model.denoiser(), guidance);
         NDList parts = new NDList();
         Seeds.seed(seed);
         for (int from = 0; from < list.size(); from += CHUNK) {
             int to = Math.min(list.size(), from + CHUNK);
-            long[][] rows = new long[to - from][];
-            for (int i = from; i < to; i++) {
-                rows[i - from] = tokenizer.encode(list.get(i).text(), maxLength);
+            List<String> texts = new ArrayList<>();
+            for (Prompt p : list.subList(from, to)) {
+                texts.add(p.text());
             }
             try (NDManager sub = manager.newSubManager()) {
-                NDArray ids = sub.create(rows);
-                NDArray x = model.decode(s.sample(d, sub, model.batchShape(to - from), ids));
-                x = x.clip(-1f, 1f);
+                NDArray x = drawer.draw(texts, sub);
                 x.attach(manager);
                 parts.add(x);
             }
         }
         return parts.size() == 1 ? parts.get(0) : ai.djl.ndarray.NDArrays.concat(parts, 0);
+    }
+
+    /**
+     * Returns the model being measured.
+     *
+     * @return the drawer
+     */
+    public PromptDrawer drawer() {
+        return drawer;
     }
 
     /**
@@ -181,7 +178,8 @@ public final class PromptAccuracy {
             NDArray xt = draw(t, m);
             NDArray xh = draw(h, m);
             double secs = (System.nanoTime() - t0) / 1e9;
-            return new Report(guidance, score(t, xt), score(h, xh), secs, t.size() + h.size());
+            return new Report(
+                    drawer.guidance(), score(t, xt), score(h, xh), secs, t.size() + h.size());
         }
     }
 
@@ -189,6 +187,7 @@ public final class PromptAccuracy {
     public static final class Builder {
         private TrainedModel model;
         private java.util.Map<String, String> config;
+        private PromptDrawer drawer;
         private FeatureClassifier classifier;
         private CaptionedImages test;
         private float guidance = 3f;
@@ -209,6 +208,17 @@ public final class PromptAccuracy {
         public Builder setModel(TrainedModel model, java.util.Map<String, String> config) {
             this.model = model;
             this.config = config;
+            return this;
+        }
+
+        /**
+         * Sets any text-to-image model (instead of {@link #setModel}).
+         *
+         * @param drawer prompts in, one image each out
+         * @return this
+         */
+        public Builder setDrawer(PromptDrawer drawer) {
+            this.drawer = drawer;
             return this;
         }
 
@@ -287,11 +297,12 @@ public final class PromptAccuracy {
          * @return the evaluation
          */
         public PromptAccuracy build() {
-            if (model == null || classifier == null || test == null) {
+            if ((model == null && drawer == null) || classifier == null || test == null) {
                 throw new GenLabException(
-                        "PromptAccuracy: setModel, setClassifier and setTestSplit are required.");
+                        "PromptAccuracy: setModel (or setDrawer), setClassifier and setTestSplit"
+                                + " are required.");
             }
-            if (!model.isTextConditional()) {
+            if (drawer == null && !model.isTextConditional()) {
                 throw new GenLabException(
                         "Prompt accuracy needs a text-conditional run (genlab train diffusion"
                                 + " --text).");
