@@ -255,6 +255,9 @@ public final class TrainAutoregressiveCommand implements Callable<Integer> {
                             .optConfig(config)
                             .build();
             loop.fit();
+            if (tokenizer != null) {
+                tokenizer.save(dir.resolve(Tokenizer.FILE_NAME));
+            }
             double sps = loop.getStepsPerSecond();
             System.out.printf(
                     Locale.ROOT,

@@ -175,8 +175,11 @@ public final class ClipReranker {
      * @return the chosen images and the scores
      */
     public Choice rerank(TokenRun run, List<String> prompts, int candidates, Sampling s) {
-        NDArray ids = run.captions(prompts).repeat(0, candidates);
-        NDArray x = run.sample(ids, 0, s);
+        List<String> each = new ArrayList<>();
+        for (String p : prompts) {
+            each.addAll(Collections.nCopies(candidates, p));
+        }
+        NDArray x = run.sample(run.captions(each), 0, s);
         return choose(
                 prompts,
                 x.reshape(new Shape(prompts.size(), candidates).addAll(x.getShape().slice(1))));
