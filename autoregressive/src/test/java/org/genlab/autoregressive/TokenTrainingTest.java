@@ -156,4 +156,58 @@ class TokenTrainingTest {
             assertThat(z.get(1).toLongArray()).containsExactly(DOWN);
         }
     }
+
+    @Test
+    void aCaptionModelLearnsWhichCaptionWritesWhichPattern() {
+        Seeds.seed(8);
+        try (NDManager m = NDManager.newBaseManager()) {
+            // "up" = word 1, "down" = words 2 3; captions of L = 3, padded with 0
+            long[][] rows = new long[32][];
+            long[][] captions = new long[32][];
+            for (int i = 0; i < 32; i++) {
+                rows[i] = i % 2 == 0 ? UP : DOWN;
+                captions[i] = i % 2 == 0 ? new long[] {1, 0, 0} : new long[] {2, 3, 0};
+            }
+            SampleSet set = SampleSet.of(m.create(rows), m.create(captions));
+            TokenTransformer net =
+                    TokenTransformer.builder()
+                            .setCodes(10)
+                            .optCaptions(4, 3)
+                            .optLength(9)
+                            .optDim(32)
+                            .optLayers(2)
+                            .optHeads(2)
+                            .build();
+            TokenTransformerTrainer trainer =
+                    TokenTransformerTrainer.builder()
+                            .setModel(net)
+                            .setData(BatchSource.shuffled(set, 16, 8))
+                            .setManager(m)
+                            .optLearningRate(3e-3f)
+                            .build();
+            float last = 0;
+            for (int step = 0; step < 120; step++) {
+                Seeds.seed(Seeds.forStep(8, step));
+                try (NDManager sub = m.newSubManager()) {
+                    last = trainer.step(step, sub).toFloats().get("nll");
+                }
+            }
+            assertThat(last).isLessThan(0.3f);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray c =
+                    net.conditionTokens(m.create(new long[][] {{1, 0, 0}, {2, 3, 0}, {2, 3, 0}}));
+            Seeds.seed(12);
+            NDArray tokens =
+                    TokenSampler.builder()
+                            .setModel(net)
+                            .optTemperature(0.5f)
+                            .optTopK(3)
+                            .optGuidance(2f)
+                            .build()
+                            .sample(ps, c);
+            assertThat(tokens.get(0).toLongArray()).containsExactly(UP);
+            assertThat(tokens.get(1).toLongArray()).containsExactly(DOWN);
+            assertThat(tokens.get(2).toLongArray()).containsExactly(DOWN);
+        }
+    }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import org.genlab.autoregressive.nn.KvCache;
@@ -29,6 +30,115 @@ class TokenTransformerTest {
                 .optHeads(4)
                 .build()
                 .initialize(m);
+    }
+
+    private static TokenTransformer captioned(NDManager m) {
+        return TokenTransformer.builder()
+                .setCodes(12)
+                .optCaptions(6, 4)
+                .optLength(9)
+                .optDim(32)
+                .optLayers(2)
+                .optHeads(4)
+                .build()
+                .initialize(m);
+    }
+
+    @Test
+    void withACaptionPrefixImageLogitsSeeOnlyTheCaptionAndEarlierTokens() {
+        Seeds.seed(6);
+        try (NDManager m = NDManager.newBaseManager();
+                NoGrad scope = NoGrad.enter()) {
+            TokenTransformer net = captioned(m);
+            assertThat(net.prefixLength()).isEqualTo(4);
+            assertThat(net.positions()).isEqualTo(12);
+            assertThat(net.vocabularySize()).isEqualTo(18);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray words = m.create(new long[][] {{1, 2, 0, 0}, {3, 4, 5, 0}});
+            NDArray c = net.conditionTokens(words);
+            assertThat(c.toLongArray()).containsExactly(13, 14, 12, 12, 15, 16, 17, 12);
+            NDArray z = m.randomInteger(0, 12, new Shape(2, 9), DataType.INT64);
+            NDArray ids = TokenTransformer.inputs(c, z);
+            assertThat(ids.getShape()).isEqualTo(new Shape(2, 12));
+            NDArray full = net.imageLogits(ps, ids, false);
+            assertThat(full.getShape()).isEqualTo(new Shape(2, 9, 12));
+
+            // change image token z₆: the logits of z₀ … z₆ stay, z₇'s change
+            NDArray z2 = z.duplicate();
+            z2.set(new NDIndex(":, 6"), z.get(new NDIndex(":, 6")).add(1).mod(12));
+            NDArray changed = net.imageLogits(ps, TokenTransformer.inputs(c, z2), false);
+            assertThat(maxDiff(full, changed, "0:7")).isLessThan(1e-5f);
+            assertThat(maxDiff(full, changed, "7:8")).isGreaterThan(1e-4f);
+
+            // change a caption word: every image logit moves
+            NDArray w2 = m.create(new long[][] {{1, 5, 0, 0}, {3, 4, 5, 0}});
+            NDArray other =
+                    net.imageLogits(ps, TokenTransformer.inputs(net.conditionTokens(w2), z), false);
+            NDArray rowDiff = other.sub(full).get(new NDIndex("0")).abs().max(new int[] {1});
+            assertThat(rowDiff.min().getFloat()).isGreaterThan(1e-5f);
+            assertThat(other.sub(full).get(new NDIndex("1")).abs().max().getFloat())
+                    .isLessThan(1e-5f);
+
+            // the KV cache: the caption at once, then one token per pass
+            NDArray all = net.logits(ps, ids, false);
+            NDList steps = new NDList();
+            try (KvCache cache = net.newCache(m)) {
+                steps.add(net.step(ps, cache, ids.get(new NDIndex(":, 0:4"))));
+                for (int i = 4; i < 12; i++) {
+                    steps.add(net.step(ps, cache, ids.get(new NDIndex(":, {}", i))));
+                }
+            }
+            NDArray cached = ai.djl.ndarray.NDArrays.concat(steps, 1);
+            assertThat(cached.sub(all).abs().max().getFloat()).isLessThan(1e-4f);
+
+            // the null prefix is the all-PAD caption
+            assertThat(net.nullTokens(m, 2).toLongArray()).containsOnly(12L).hasSize(8);
+            assertThatThrownBy(() -> net.conditionTokens(m.create(new long[] {1, 2})))
+                    .isInstanceOf(GenLabException.class)
+                    .hasMessageContaining("(B, 4)");
+        }
+    }
+
+    @Test
+    void aCaptionModelRebuildsFromItsConfigAndRefusesClassesToo() {
+        TokenTransformer net =
+                TokenTransformer.builder()
+                        .setCodes(12)
+                        .optCaptions(6, 4)
+                        .optLength(9)
+                        .optDim(32)
+                        .optLayers(2)
+                        .optHeads(4)
+                        .build();
+        java.util.Map<String, String> config = net.toConfig();
+        assertThat(config)
+                .containsEntry("transformer.captionVocabulary", "6")
+                .containsEntry("transformer.captionLength", "4");
+        TokenTransformer back = TokenTransformer.fromConfig(config);
+        assertThat(back.toConfig()).isEqualTo(config);
+        assertThat(back.readsCaptions()).isTrue();
+        assertThat(back.toString()).isEqualTo(net.toString()).contains("V=6, L=4");
+        // a config written before captions existed reads as a one-token prefix
+        java.util.Map<String, String> old =
+                new java.util.HashMap<>(
+                        TokenTransformer.builder().setCodes(12).optClasses(2).build().toConfig());
+        old.remove("transformer.captionVocabulary");
+        old.remove("transformer.captionLength");
+        assertThat(TokenTransformer.fromConfig(old).prefixLength()).isEqualTo(1);
+        assertThatThrownBy(
+                        () ->
+                                TokenTransformer.builder()
+                                        .setCodes(12)
+                                        .optClasses(2)
+                                        .optCaptions(6, 4)
+                                        .build())
+                .isInstanceOf(GenLabException.class)
+                .hasMessageContaining("either classes or captions");
+    }
+
+    private static float maxDiff(NDArray a, NDArray b, String rows) {
+        NDIndex i = new NDIndex(":, " + rows);
+        return a.get(i).sub(b.get(i)).abs().max().getFloat();
     }
 
     @Test

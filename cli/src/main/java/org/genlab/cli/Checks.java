@@ -95,6 +95,16 @@ public final class Checks {
                     Map.entry("--k", new Rule(1, 1000, "results")),
                     Map.entry("edit --steps", new Rule(1, 1000, "sampling steps")),
                     Map.entry("--evaluate", new Rule(1, 10_000, "random edits")),
+                    Map.entry("--dim", new Rule(1, 4096, "transformer width D")),
+                    Map.entry("--layers", new Rule(1, 64, "decoder layers")),
+                    Map.entry("--heads", new Rule(1, 64, "attention heads")),
+                    Map.entry(
+                            "train autoregressive --label-dropout",
+                            new Rule(0, 0.99, "probability")),
+                    Map.entry("--temperature", new Rule(0, 100, "temperature τ, 0 greedy")),
+                    Map.entry("--top-k", new Rule(0, 65_536, "codes, 0 for all")),
+                    Map.entry("--candidates", new Rule(1, 256, "draws per image")),
+                    Map.entry("sample autoregressive --n", new Rule(1, 1024, "samples")),
                     Map.entry("--seed", new Rule(-Double.MAX_VALUE, Double.MAX_VALUE, "any")));
 
     private Checks() {}
@@ -197,6 +207,8 @@ public final class Checks {
             java.util.Set.of(
                     "sample gan --out",
                     "sample diffusion --out",
+                    "sample autoregressive --out",
+                    "sample autoregressive --token-steps",
                     "inpaint --out",
                     "datasets captions --out");
 
@@ -207,6 +219,8 @@ public final class Checks {
                     "--init-from",
                     "--data-dir",
                     "train diffusion --latent",
+                    "train autoregressive --autoencoder",
+                    "sample autoregressive --clip",
                     "compare --out",
                     "demo --out");
 

@@ -112,6 +112,34 @@ final class ResumeSettings {
                             free("--batch", "batch"),
                             free("--lr", "lr"),
                             STEPS),
+                    "train autoregressive",
+                    List.of(
+                            fixed("--autoencoder", "autoencoderRun"),
+                            fixed("--dataset", "dataset"),
+                            new Setting(
+                                    "--conditional",
+                                    true,
+                                    c ->
+                                            c.containsKey("conditioning")
+                                                    ? Boolean.toString(
+                                                            "class".equals(c.get("conditioning")))
+                                                    : null),
+                            new Setting(
+                                    "--text",
+                                    true,
+                                    c ->
+                                            c.containsKey("conditioning")
+                                                    ? Boolean.toString(
+                                                            "text".equals(c.get("conditioning")))
+                                                    : null),
+                            fixed("--dim", "transformer.dim"),
+                            fixed("--layers", "transformer.layers"),
+                            fixed("--heads", "transformer.heads"),
+                            fixed("--limit", "limit"),
+                            free("--batch", "batch"),
+                            free("--lr", "lr"),
+                            free("--label-dropout", "pUncond"),
+                            STEPS),
                     "train autoencoder",
                     List.of(
                             fixed("--dataset", "dataset"),

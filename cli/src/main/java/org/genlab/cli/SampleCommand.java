@@ -8,7 +8,11 @@ import picocli.CommandLine.Command;
         name = "sample",
         mixinStandardHelpOptions = true,
         description = "Draw samples from a trained run.",
-        subcommands = {SampleGanCommand.class, SampleDiffusionCommand.class})
+        subcommands = {
+            SampleGanCommand.class,
+            SampleDiffusionCommand.class,
+            SampleAutoregressiveCommand.class
+        })
 public final class SampleCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

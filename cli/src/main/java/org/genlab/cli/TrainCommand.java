@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             TrainDiffusionCommand.class,
             TrainAutoencoderCommand.class,
             TrainClipCommand.class,
+            TrainAutoregressiveCommand.class,
             TrainNoisyClassifierCommand.class
         })
 public final class TrainCommand implements Runnable {

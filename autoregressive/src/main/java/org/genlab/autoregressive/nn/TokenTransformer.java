@@ -24,26 +24,34 @@ import org.genlab.core.nn.LazyBlock;
 /**
  * A decoder-only transformer over image tokens, DALL-E's in miniature (Ramesh et al., "Zero-Shot
  * Text-to-Image Generation", ICML 2021; the image tokens come from a VQ-VAE, van den Oord et al.
- * 2017). A sequence is one condition token followed by the image's N = h·w codes in raster order:
+ * 2017). A sequence is a prefix of P condition tokens followed by the image's N = h·w codes in
+ * raster order. The prefix is one token (a class, or the null condition) or, as in DALL-E, the L
+ * ids of a caption ({@link Builder#optCaptions}):
  *
  * <pre>
- *   s = [c ; z₀, z₁, …, z_{N−1}]        c ∈ {K, …, K + C − 1} a class, K + C the null condition
- *   p(z | c) = Π_i p(z_i | c, z_{&lt;i})
+ *   s = [c ; z₀, z₁, …, z_{N−1}]          P = 1: c ∈ {K, …, K + C − 1} a class, K + C the null one
+ *   s = [K + w₁, …, K + w_L ; z₀, …]      P = L: caption word ids w_j ∈ [0, V), 0 = PAD
+ *   p(z | prefix) = Π_i p(z_i | prefix, z_{&lt;i})
  *
- *   x⁰ = E[s_{0..T−1}] + P[0..T)        token embedding E (K + C + 1, D), learned positions P (N, D)
- *   xⁿ = DecoderLayerₙ(xⁿ⁻¹)            n = 1 … L, causal
- *   ℓ  = W_out LN(x^L)                  (B, T, K): ℓ_i are the logits of z_i given s_{0..i}
+ *   x⁰ = E[s_{0..T−1}] + P[0..T)        token embedding E (K + C + 1 or K + V, D), positions (P + N − 1, D)
+ *   xⁿ = DecoderLayerₙ(xⁿ⁻¹)            n = 1 … layers, causal
+ *   ℓ  = W_out LN(x^layers)             (B, T, K): ℓ_t are the logits of the token after position t,
+ *                                       so image token z_i is read at position P − 1 + i
  * </pre>
  *
- * Notation: K = {@link #codes()} (codebook size), C = {@link #classes()}, N = {@link #length()}.
- * The vocabulary puts the codes first, so an image token is its code and a class c is the id K + c.
- * Input (B, T) int64 ids with T ≤ N, output (B, T, K) logits. {@link #step} runs only the newest
- * positions against a {@link KvCache} and gives the same logits as the full pass.
+ * Notation: K = {@link #codes()} (codebook size), C = {@link #classes()}, V = {@link
+ * #captionVocabulary()}, L = P = {@link #prefixLength()}, N = {@link #length()}. The vocabulary
+ * puts the codes first, so an image token is its code, a class c is the id K + c and a caption word
+ * v is K + v. An all-PAD caption is the empty (null) condition of classifier-free guidance; PAD
+ * positions are ordinary tokens that the image positions attend to. Input (B, T) int64 ids with T ≤
+ * P + N − 1, output (B, T, K) logits; {@link #imageLogits} keeps the N rows that predict image
+ * tokens. {@link #step} runs only the newest positions against a {@link KvCache} and gives the same
+ * logits as the full pass.
  *
  * <pre>{@code
  * TokenTransformer net = TokenTransformer.builder().setCodes(128).optClasses(10).build();
  * net.initialize(manager);
- * NDArray logits = net.logits(ps, TokenTransformer.inputs(net.conditionTokens(labels), z), true);
+ * NDArray logits = net.imageLogits(ps, TokenTransformer.inputs(net.conditionTokens(labels), z), true);
  * }</pre>
  */
 public final class TokenTransformer extends LazyBlock {
@@ -56,6 +64,8 @@ public final class TokenTransformer extends LazyBlock {
 
     private final int codes;
     private final int classes;
+    private final int captionVocabulary;
+    private final int prefix;
     private final int length;
     private final int dim;
     private final int layers;
@@ -69,6 +79,8 @@ public final class TokenTransformer extends LazyBlock {
     private TokenTransformer(Builder b) {
         codes = b.codes;
         classes = b.classes;
+        captionVocabulary = b.captionVocabulary;
+        prefix = b.captionVocabulary > 0 ? b.captionLength : 1;
         length = b.length;
         dim = b.dim;
         layers = b.layers;
@@ -86,7 +98,7 @@ public final class TokenTransformer extends LazyBlock {
                         Parameter.builder()
                                 .setName("positionEmbedding")
                                 .setType(Parameter.Type.WEIGHT)
-                                .optShape(new Shape(length, dim))
+                                .optShape(new Shape(positions(), dim))
                                 .optInitializer(new NormalInitializer(0.01f))
                                 .build());
         for (int i = 0; i < layers; i++) {
@@ -112,7 +124,7 @@ public final class TokenTransformer extends LazyBlock {
      * @return this
      */
     public TokenTransformer initialize(NDManager manager) {
-        initialize(manager, DataType.FLOAT32, new Shape(2, length));
+        initialize(manager, DataType.FLOAT32, new Shape(2, positions()));
         return this;
     }
 
@@ -131,12 +143,24 @@ public final class TokenTransformer extends LazyBlock {
      * The full pass: logits of every position.
      *
      * @param ps the parameter store
-     * @param ids (B, T) int64 ids, T ≤ N, usually {@link #inputs}
+     * @param ids (B, T) int64 ids, T ≤ P + N − 1, usually {@link #inputs}
      * @param training true while training
-     * @return (B, T, K) logits; row i predicts image token z_i
+     * @return (B, T, K) logits; row t predicts the token after position t (z_i at t = P − 1 + i)
      */
     public NDArray logits(ParameterStore ps, NDArray ids, boolean training) {
         return run(ps, ids, training, null);
+    }
+
+    /**
+     * The full pass, keeping only the rows that predict image tokens: ℓ_{P−1 .. T−1}.
+     *
+     * @param ps the parameter store
+     * @param ids (B, P + N − 1) int64 ids from {@link #inputs}
+     * @param training true while training
+     * @return (B, N, K) logits; row i predicts image token z_i
+     */
+    public NDArray imageLogits(ParameterStore ps, NDArray ids, boolean training) {
+        return logits(ps, ids, training).get(new NDIndex(":, {}:", prefix - 1));
     }
 
     /**
@@ -151,7 +175,7 @@ public final class TokenTransformer extends LazyBlock {
 
     /**
      * Runs only the new positions, reading and extending the cache: one pass per token when
-     * sampling. The first call usually feeds the condition token, each later one the token just
+     * sampling. The first call usually feeds the P prefix tokens, each later one the token just
      * drawn.
      *
      * @param ps the parameter store
@@ -169,10 +193,10 @@ public final class TokenTransformer extends LazyBlock {
     private NDArray run(ParameterStore ps, NDArray ids, boolean training, KvCache cache) {
         Shape s = ids.getShape();
         long t0 = cache == null ? 0 : cache.length();
-        if (s.dimension() != 2 || t0 + s.get(1) > length) {
+        if (s.dimension() != 2 || t0 + s.get(1) > positions()) {
             throw new GenLabException(
                     "The token transformer takes (B, T) ids with at most "
-                            + length
+                            + positions()
                             + " positions in all, got "
                             + s
                             + (t0 > 0 ? " after " + t0 + " cached" : "")
@@ -197,49 +221,68 @@ public final class TokenTransformer extends LazyBlock {
     }
 
     /**
-     * Builds the training input from conditions and image tokens: s_{0..N−1} = [c ; z₀ … z_{N−2}]
-     * (the last token is only ever a target).
+     * Builds the training input from a prefix and image tokens: s = [prefix ; z₀ … z_{N−2}] (the
+     * last token is only ever a target).
      *
-     * @param conditions (B) int64 condition ids ({@link #conditionTokens} or {@link #nullTokens})
+     * @param conditions (B) or (B, P) int64 prefix ids ({@link #conditionTokens} or {@link
+     *     #nullTokens})
      * @param tokens (B, N) or (B, h, w) int64 image tokens
-     * @return (B, N) int64
+     * @return (B, P + N − 1) int64
      */
     public static NDArray inputs(NDArray conditions, NDArray tokens) {
         long b = tokens.getShape().get(0);
         NDArray z = tokens.reshape(b, -1).toType(DataType.INT64, false);
         long n = z.getShape().get(1);
-        NDArray c = conditions.toType(DataType.INT64, false).reshape(b, 1);
+        NDArray c = conditions.toType(DataType.INT64, false).reshape(b, -1);
         return c.concat(z.get(new NDIndex(":, 0:{}", n - 1)), 1);
     }
 
     /**
-     * Maps class labels to their condition ids K + c.
+     * Maps conditions to their prefix ids: class labels c ↦ K + c, or caption word ids v ↦ K + v.
      *
-     * @param labels (B) class labels in [0, C)
-     * @return (B) int64
+     * @param conditions (B) class labels in [0, C), or (B, L) caption word ids in [0, V) for a
+     *     caption model
+     * @return (B) or (B, L) int64
      */
-    public NDArray conditionTokens(NDArray labels) {
+    public NDArray conditionTokens(NDArray conditions) {
+        if (captionVocabulary > 0) {
+            Shape s = conditions.getShape();
+            if (s.dimension() != 2 || s.get(1) != prefix) {
+                throw new GenLabException(
+                        "This token transformer reads captions of "
+                                + prefix
+                                + " word ids: give (B, "
+                                + prefix
+                                + ") rows (Tokenizer.encode(text, "
+                                + prefix
+                                + ")), got "
+                                + s
+                                + ".");
+            }
+            return conditions.toType(DataType.INT64, false).add(codes);
+        }
         if (classes == 0) {
             throw new GenLabException(
                     "This token transformer is unconditional (0 classes): use nullTokens(manager, b),"
                             + " or build it with optClasses(C) to condition on labels.");
         }
-        return labels.toType(DataType.INT64, false).add(codes);
+        return conditions.toType(DataType.INT64, false).reshape(-1).add(codes);
     }
 
     /**
-     * Returns B null (unconditional) condition ids K + C.
+     * Returns B null (unconditional) prefixes: the token K + C, or an all-PAD caption (L × K).
      *
      * @param manager where to create them
      * @param b B
-     * @return (B) int64
+     * @return (B) int64, or (B, L) for a caption model
      */
     public NDArray nullTokens(NDManager manager, long b) {
-        return manager.full(new Shape(b), nullToken(), DataType.INT64);
+        Shape s = captionVocabulary > 0 ? new Shape(b, prefix) : new Shape(b);
+        return manager.full(s, nullToken(), DataType.INT64);
     }
 
     /**
-     * Returns the id of the null condition, K + C.
+     * Returns the id of the null condition: K + C, or K (the PAD word) for a caption model.
      *
      * @return K + C
      */
@@ -248,12 +291,49 @@ public final class TokenTransformer extends LazyBlock {
     }
 
     /**
-     * Returns the vocabulary size K + C + 1.
+     * Returns the vocabulary size: K + C + 1, or K + V for a caption model.
      *
      * @return the rows of the token embedding
      */
     public int vocabularySize() {
-        return codes + classes + 1;
+        return captionVocabulary > 0 ? codes + captionVocabulary : codes + classes + 1;
+    }
+
+    /**
+     * Returns V, the caption vocabulary size counting PAD (0 when the model reads no captions).
+     *
+     * @return V
+     */
+    public int captionVocabulary() {
+        return captionVocabulary;
+    }
+
+    /**
+     * Tells whether the prefix is a caption.
+     *
+     * @return true for a model built with {@link Builder#optCaptions}
+     */
+    public boolean readsCaptions() {
+        return captionVocabulary > 0;
+    }
+
+    /**
+     * Returns P, the number of prefix tokens: L for captions, 1 otherwise.
+     *
+     * @return P
+     */
+    public int prefixLength() {
+        return prefix;
+    }
+
+    /**
+     * Returns the number of positions a sequence has, P + N − 1 (the last image token is never fed
+     * in).
+     *
+     * @return P + N − 1
+     */
+    public int positions() {
+        return prefix + length - 1;
     }
 
     /**
@@ -292,6 +372,8 @@ public final class TokenTransformer extends LazyBlock {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("transformer.codes", Integer.toString(codes));
         c.put("transformer.classes", Integer.toString(classes));
+        c.put("transformer.captionVocabulary", Integer.toString(captionVocabulary));
+        c.put("transformer.captionLength", Integer.toString(captionVocabulary > 0 ? prefix : 0));
         c.put("transformer.length", Integer.toString(length));
         c.put("transformer.dim", Integer.toString(dim));
         c.put("transformer.layers", Integer.toString(layers));
@@ -316,6 +398,10 @@ public final class TokenTransformer extends LazyBlock {
             return builder()
                     .setCodes(Integer.parseInt(config.get("transformer.codes")))
                     .optClasses(Integer.parseInt(config.get("transformer.classes")))
+                    .optCaptions(
+                            Integer.parseInt(
+                                    config.getOrDefault("transformer.captionVocabulary", "0")),
+                            Integer.parseInt(config.getOrDefault("transformer.captionLength", "0")))
                     .optLength(Integer.parseInt(config.get("transformer.length")))
                     .optDim(Integer.parseInt(config.get("transformer.dim")))
                     .optLayers(Integer.parseInt(config.get("transformer.layers")))
@@ -339,8 +425,9 @@ public final class TokenTransformer extends LazyBlock {
     public String toString() {
         return "TokenTransformer(K="
                 + codes
-                + ", C="
-                + classes
+                + (captionVocabulary > 0
+                        ? ", V=" + captionVocabulary + ", L=" + prefix
+                        : ", C=" + classes)
                 + ", N="
                 + length
                 + ", D="
@@ -356,6 +443,8 @@ public final class TokenTransformer extends LazyBlock {
     public static final class Builder {
         private int codes;
         private int classes;
+        private int captionVocabulary;
+        private int captionLength;
         private int length = 49;
         private int dim = 128;
         private int layers = 4;
@@ -382,6 +471,20 @@ public final class TokenTransformer extends LazyBlock {
          */
         public Builder optClasses(int classes) {
             this.classes = classes;
+            return this;
+        }
+
+        /**
+         * Conditions on captions, as DALL-E does: the prefix is a caption's L word ids (word v is
+         * the token K + v; word 0 is PAD, and an all-PAD caption is the null condition).
+         *
+         * @param vocabularySize V, the caption vocabulary size counting PAD (0: no captions)
+         * @param contextLength L, the caption length
+         * @return this
+         */
+        public Builder optCaptions(int vocabularySize, int contextLength) {
+            this.captionVocabulary = vocabularySize;
+            this.captionLength = contextLength;
             return this;
         }
 
@@ -452,6 +555,19 @@ public final class TokenTransformer extends LazyBlock {
                                 + layers
                                 + ", heads="
                                 + heads
+                                + ".");
+            }
+            if (captionVocabulary < 0
+                    || captionVocabulary == 1
+                    || (captionVocabulary > 0 && (captionLength < 1 || classes > 0))) {
+                throw new GenLabException(
+                        "TokenTransformer reads either classes or captions: optCaptions(V, L) needs"
+                                + " V >= 2, L >= 1 and no optClasses; got V="
+                                + captionVocabulary
+                                + ", L="
+                                + captionLength
+                                + ", C="
+                                + classes
                                 + ".");
             }
             if (dim < 1 || dim % heads != 0) {

@@ -19,8 +19,9 @@ import org.genlab.core.nn.Scalars;
  * this way; the top-k truncation is Fan et al., "Hierarchical Neural Story Generation", ACL 2018):
  *
  * <pre>
+ *   ℓ   = Transformer.step(cache, prefix)             the P prefix tokens (class or caption), last row
  *   for i = 0 … N−1:
- *     ℓ   = Transformer.step(cache, s_i)                s₀ = c, s_{i+1} = z_i
+ *     ℓ   = Transformer.step(cache, z_{i−1})            (i &gt; 0)
  *     ℓ   ← ℓ_∅ + w (ℓ_c − ℓ_∅)                          classifier-free guidance, if w ≠ 1
  *     ℓ   ← ℓ / τ;  ℓ_k ← −∞ for all but the k largest   temperature τ, top-k
  *     z_i = argmax_k (ℓ_k + g_k),  g_k = −log(−log u_k), u_k ~ U(0, 1)      (Gumbel-max: z_i ~ softmax(ℓ))
@@ -73,8 +74,8 @@ public final class TokenSampler {
      * Draws one token grid per condition.
      *
      * @param ps the parameter store of the model
-     * @param conditions (B) condition ids: {@code model.conditionTokens(labels)} or {@code
-     *     model.nullTokens(manager, B)}
+     * @param conditions (B) or (B, P) prefix ids: {@code model.conditionTokens(labels or captions)}
+     *     or {@code model.nullTokens(manager, B)}
      * @return (B, h, w) int64 tokens, in the conditions' manager
      */
     public NDArray sample(ParameterStore ps, NDArray conditions) {
@@ -84,12 +85,21 @@ public final class TokenSampler {
         try (NDManager m = outer.newSubManager();
                 NoGrad scope = NoGrad.enter();
                 KvCache cache = model.newCache(m)) {
-            NDArray c = conditions.toType(DataType.INT64, false).reshape(b);
-            // guidance: the conditional and the unconditional sequences in one batch of 2B
-            NDArray next = guided ? c.concat(model.nullTokens(m, b)) : c;
+            NDArray c = conditions.toType(DataType.INT64, false).reshape(b, -1);
+            if (c.getShape().get(1) != model.prefixLength()) {
+                throw new GenLabException(
+                        "TokenSampler: the model reads a prefix of "
+                                + model.prefixLength()
+                                + " tokens, the conditions have "
+                                + c.getShape().get(1)
+                                + ": build them with model.conditionTokens or model.nullTokens.");
+            }
+            // guidance: the conditional and the null-prefix sequences in one batch of 2B
+            NDArray next = guided ? c.concat(model.nullTokens(m, b).reshape(b, -1)) : c;
             NDList drawn = new NDList();
             for (int i = 0; i < model.length(); i++) {
-                NDArray logits = model.step(ps, cache, next).reshape(next.getShape().get(0), -1);
+                // the logits of the newest position predict z_i
+                NDArray logits = model.step(ps, cache, next).get(new NDIndex(":, -1, :"));
                 if (guided) {
                     // ℓ ← ℓ_∅ + w (ℓ_c − ℓ_∅)
                     NDArray lc = logits.get(new NDIndex("0:{}", b));

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.nio.file.Path;
@@ -34,18 +35,21 @@ import org.genlab.core.train.TrainingTask;
  *
  * <pre>
  *   c  = K + y with probability 1 − p_uncond, else the null token K + C   (class-conditional)
+ *   c  = K + w (L ids) with probability 1 − p_uncond, else L × PAD        (captions, DALL-E)
  *   c  = K + C                                                          (unconditional: C = 0)
- *   ℓ  = Transformer([c ; z₀ … z_{N−2}])
+ *   ℓ  = Transformer([c ; z₀ … z_{N−2}]), rows P − 1 … P + N − 2
  *   L  = −(1 / B·N) Σ log softmax(ℓ_i)[z_i]
  * </pre>
  *
  * Dropping the condition with probability p_uncond (default 0.1) trains the same network as an
  * unconditional model too, which classifier-free guidance needs at sampling time (Ho &amp; Salimans
- * 2021; used for image tokens by Gafni et al., "Make-A-Scene", 2022).
+ * 2021; used for image tokens by Gafni et al., "Make-A-Scene", 2022): a dropped caption becomes the
+ * empty, all-PAD caption.
  *
  * <p>The data is a {@link BatchSource} whose samples are (B, N) integer token sequences — {@code
  * BatchSource.shuffled(ImageTokens.encode(vq, images, manager), 64, seed)} — and whose labels are
- * (B) class labels (ignored by an unconditional model).
+ * (B) class labels, or (B, L) caption word ids for a caption model (ignored by an unconditional
+ * model).
  *
  * <pre>{@code
  * TokenTransformer net = TokenTransformer.builder().setCodes(128).optClasses(10).build();
@@ -77,11 +81,13 @@ public final class TokenTransformerTrainer implements TrainingTask {
     private final NDManager manager;
     private final Autoencoder decoder;
     private final int sampleColumns;
+    private final long[][] prompts;
 
     private TokenTransformerTrainer(Builder b) {
         manager = b.manager;
         decoder = b.decoder;
         sampleColumns = b.sampleColumns;
+        prompts = b.prompts;
         model = b.model;
         data = b.data;
         learningRate = b.learningRate;
@@ -118,7 +124,7 @@ public final class TokenTransformerTrainer implements TrainingTask {
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             Gradients.zero(model);
             // ℓ = Transformer([c ; z₀ … z_{N−2}])
-            NDArray logits = model.logits(ps, TokenTransformer.inputs(c, z), true);
+            NDArray logits = model.imageLogits(ps, TokenTransformer.inputs(c, z), true);
             // L = −(1 / B·N) Σ log softmax(ℓ_i)[z_i]
             loss = NextTokenLoss.apply(logits, z);
             gc.backward(loss);
@@ -130,51 +136,53 @@ public final class TokenTransformerTrainer implements TrainingTask {
         return new Losses().put("nll", loss);
     }
 
-    /** c = K + y, replaced by the null token K + C with probability p_uncond (or always, C = 0). */
+    /**
+     * c = K + y (or the caption's K + w), replaced by the null prefix with probability p_uncond (or
+     * always, C = 0).
+     */
     private NDArray conditions(NDManager m, NDArray labels, long b) {
         NDArray none = model.nullTokens(m, b);
-        if (model.classes() == 0) {
+        if (model.classes() == 0 && !model.readsCaptions()) {
             return none;
         }
         if (labels == null) {
             throw new GenLabException(
-                    "The token transformer is class-conditional (C = "
-                            + model.classes()
-                            + ") but the data has no labels: give labelled token sequences, or build"
-                            + " it with optClasses(0).");
+                    "The token transformer is conditional ("
+                            + (model.readsCaptions()
+                                    ? "captions"
+                                    : "C = " + model.classes() + " classes")
+                            + ") but the data has no labels: give labelled token sequences, or"
+                            + " build it unconditional.");
         }
-        NDArray c = model.conditionTokens(labels.reshape(b));
+        NDArray c = model.conditionTokens(model.readsCaptions() ? labels : labels.reshape(b));
         if (pUncond <= 0) {
             return c;
         }
-        NDArray drop = m.randomUniform(0f, 1f, none.getShape()).lt(pUncond);
+        // one draw per sequence: a dropped caption becomes all PAD
+        NDArray drop = m.randomUniform(0f, 1f, new Shape(b)).lt(pUncond);
+        if (model.readsCaptions()) {
+            drop = drop.reshape(b, 1).broadcast(none.getShape());
+        }
         return NDArrays.where(drop, none, c);
     }
 
     /**
-     * With a decoder ({@link Builder#optDecoder}): draws a grid of samples, one row per class (or
-     * one row per {@code sampleColumns} unconditional samples), from a fixed seed with top-k = 16,
-     * decodes the tokens and writes {@code step-NNNNNNN.png}. Without one it draws nothing.
+     * With a decoder ({@link Builder#optDecoder}): draws a grid of samples, one row per class, per
+     * prompt ({@link Builder#optPrompts}) or per {@code sampleColumns} unconditional samples, from
+     * a fixed seed with top-k = 16, decodes the tokens and writes {@code step-NNNNNNN.png}. Without
+     * one it draws nothing.
      */
     @Override
     public void writeSamples(long step, Path folder) {
         if (decoder == null) {
             return;
         }
-        int rows = Math.max(1, model.classes());
-        long[] classes = new long[rows * sampleColumns];
-        for (int i = 0; i < classes.length; i++) {
-            classes[i] = i / sampleColumns;
-        }
         Path file = folder.resolve(String.format(Locale.ROOT, "step-%07d.png", step));
         try (NDManager m = manager.newSubManager();
                 NoGrad scope = NoGrad.enter()) {
             Seeds.seed(SAMPLE_SEED);
             ParameterStore p = new ParameterStore(m, false);
-            NDArray c =
-                    model.classes() == 0
-                            ? model.nullTokens(m, classes.length)
-                            : model.conditionTokens(m.create(classes));
+            NDArray c = sampleConditions(m);
             NDArray z = TokenSampler.builder().setModel(model).optTopK(16).build().sample(p, c);
             NDArray x = decoder.decodeTokens(p, z);
             PngWriter.write(
@@ -191,9 +199,35 @@ public final class TokenTransformerTrainer implements TrainingTask {
                             .opt(
                                     Provenance.KEY_DISCLOSURE,
                                     "Generated by an autoregressive image-token transformer"
-                                            + " trained with GenLab (one row per class).")
+                                            + " trained with GenLab ("
+                                            + (model.readsCaptions()
+                                                    ? "one row per prompt"
+                                                    : "one row per class")
+                                            + ").")
                             .build());
         }
+    }
+
+    /** The prefixes of the progress grid: sampleColumns per class, per prompt, or null ones. */
+    private NDArray sampleConditions(NDManager m) {
+        if (model.readsCaptions()) {
+            if (prompts == null) {
+                return model.nullTokens(m, sampleColumns);
+            }
+            long[][] rows = new long[prompts.length * sampleColumns][];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = prompts[i / sampleColumns];
+            }
+            return model.conditionTokens(m.create(rows));
+        }
+        if (model.classes() == 0) {
+            return model.nullTokens(m, sampleColumns);
+        }
+        long[] classes = new long[model.classes() * sampleColumns];
+        for (int i = 0; i < classes.length; i++) {
+            classes[i] = i / sampleColumns;
+        }
+        return model.conditionTokens(m.create(classes));
     }
 
     @Override
@@ -238,6 +272,7 @@ public final class TokenTransformerTrainer implements TrainingTask {
         private float gradientClip = 1f;
         private Autoencoder decoder;
         private int sampleColumns = 8;
+        private long[][] prompts;
 
         private Builder() {}
 
@@ -261,6 +296,17 @@ public final class TokenTransformerTrainer implements TrainingTask {
          */
         public Builder optSampleColumns(int columns) {
             this.sampleColumns = columns;
+            return this;
+        }
+
+        /**
+         * Sets the captions the progress grid draws for a caption model, one row per prompt.
+         *
+         * @param rows caption word ids, L per row (none: a row of empty captions)
+         * @return this
+         */
+        public Builder optPrompts(long[][] rows) {
+            this.prompts = rows;
             return this;
         }
 
