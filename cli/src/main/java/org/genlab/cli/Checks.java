@@ -94,6 +94,10 @@ public final class Checks {
                     Map.entry("clip search --n", new Rule(1, 10_000, "test images")),
                     Map.entry("--k", new Rule(1, 1000, "results")),
                     Map.entry("edit --steps", new Rule(1, 1000, "sampling steps")),
+                    Map.entry("variations --steps", new Rule(1, 1000, "sampling steps")),
+                    Map.entry("variations --n", new Rule(1, 64, "variations")),
+                    Map.entry("--frames", new Rule(2, 64, "images along the path")),
+                    Map.entry("variations --evaluate", new Rule(1, 10_000, "test images")),
                     Map.entry("--evaluate", new Rule(1, 10_000, "random edits")),
                     Map.entry("--seed", new Rule(-Double.MAX_VALUE, Double.MAX_VALUE, "any")));
 
