@@ -26,6 +26,7 @@ import picocli.CommandLine.ScopeType;
             InterpolateCommand.class,
             InpaintCommand.class,
             EditCommand.class,
+            VariationsCommand.class,
             ClipCommand.class,
             CompareCommand.class,
             ClassifierCommand.class,

@@ -44,6 +44,11 @@ final class ResumeSettings {
         return "flow".equals(c.get("prediction"));
     }
 
+    /** An unCLIP decoder run: its {@code clipRun} is the --clip-image run. */
+    private static boolean unclip(Map<String, String> c) {
+        return "unclip".equals(c.get("text"));
+    }
+
     private static final Setting STEPS = free("--steps", "steps");
 
     static final Map<String, List<Setting>> BY_COMMAND =
@@ -93,9 +98,12 @@ final class ResumeSettings {
                                     true,
                                     c ->
                                             c.containsKey("classes")
-                                                    ? Boolean.toString(c.containsKey("text"))
+                                                    ? Boolean.toString(
+                                                            c.containsKey("text") && !unclip(c))
                                                     : null),
-                            fixed("--clip", "clipRun"),
+                            new Setting("--clip", true, c -> unclip(c) ? null : c.get("clipRun")),
+                            new Setting(
+                                    "--clip-image", true, c -> unclip(c) ? c.get("clipRun") : null),
                             fixed("--limit", "limit"),
                             free("--batch", "batch"),
                             free("--lr", "lr"),

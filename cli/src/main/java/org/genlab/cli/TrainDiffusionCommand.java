@@ -40,6 +40,10 @@ import org.genlab.diffusion.train.ModelSpec;
 import org.genlab.diffusion.viz.PointClouds;
 import org.genlab.pipelines.text2image.CaptionedSamples;
 import org.genlab.pipelines.text2image.TextConditioning;
+import org.genlab.pipelines.unclip.ClipEmbeddings;
+import org.genlab.pipelines.unclip.ImageEmbeddingEncoder;
+import org.genlab.pipelines.unclip.UnclipDecoder;
+import org.genlab.text.clip.Clip;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -115,6 +119,17 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                             + " (genlab train clip) instead of training a fresh one with the"
                             + " denoiser.")
     Path clip;
+
+    @Option(
+            names = "--clip-image",
+            paramLabel = "CLIP_RUN",
+            description =
+                    "Train the decoder of unCLIP (Ramesh et al. 2022): condition on the CLIP image"
+                            + " embedding of each training image, computed with this CLIP run"
+                            + " (genlab train clip, same data set); the embedding is dropped to"
+                            + " zeros with --label-dropout for classifier-free guidance. Sample"
+                            + " with genlab variations.")
+    Path clipImage;
 
     @Option(
             names = "--preset",
@@ -251,6 +266,13 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                                             .toUpperCase(Locale.ROOT));
             SampleSet pixels = null;
             Map<String, String> extra = new LinkedHashMap<>();
+            Clip clipModel = null;
+            if (clipImage != null) {
+                checkClipData(clipImage, dataset);
+                clipModel = Clip.load(clipImage, manager).clip();
+                imageEncoder = UnclipDecoder.encoder(clipModel);
+                extra.putAll(UnclipDecoder.config(clipImage, imageEncoder));
+            }
             if (text) {
                 encoder =
                         clip != null
@@ -265,7 +287,12 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                 spec = new ModelSpec("mlp", net, 2, 1, 1, 0, sched, t, pred);
             } else if (ae != null) {
                 ImageDataset images = loadImages();
-                pixels = text ? captioned(images, manager, extra) : images.inMemory(manager);
+                pixels =
+                        text
+                                ? captioned(images, manager, extra)
+                                : clipModel != null
+                                        ? decoderData(clipModel, images, manager)
+                                        : images.inMemory(manager);
                 long start = System.nanoTime();
                 all = LatentDiffusion.encode(ae, pixels, manager);
                 System.out.printf(
@@ -288,10 +315,16 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                                 sched,
                                 t,
                                 pred,
-                                text ? encoder.maxLength() : 0);
+                                contextLength(),
+                                clipModel != null);
             } else {
                 ImageDataset images = loadImages();
-                all = text ? captioned(images, manager, extra) : images.inMemory(manager);
+                all =
+                        text
+                                ? captioned(images, manager, extra)
+                                : clipModel != null
+                                        ? decoderData(clipModel, images, manager)
+                                        : images.inMemory(manager);
                 spec =
                         new ModelSpec(
                                 "unet",
@@ -303,7 +336,8 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                                 sched,
                                 t,
                                 pred,
-                                text ? encoder.maxLength() : 0);
+                                contextLength(),
+                                clipModel != null);
             }
             long n = all.size();
             Checks.batchFitsData(batch, n, dataset + (toy ? " points" : " training items"));
@@ -320,7 +354,9 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
             Block model =
                     text
                             ? spec.build(manager, encoder.block(), encoder.trainable())
-                            : spec.build(manager);
+                            : imageEncoder != null
+                                    ? spec.build(manager, imageEncoder, true)
+                                    : spec.build(manager);
             if (initFrom != null) {
                 RunFolder from = RunFolder.open(initFrom);
                 if (!ModelSpec.fromConfig(from.config()).equals(spec)) {
@@ -344,8 +380,13 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
                             .optLearningRate(rate)
                             .optEmaDecay(emaDecay)
                             .optLabelDropout(labelDropout)
-                            .optSamples(toy ? 2000 : conditional || text ? 40 : 64, 50, seed, 3f)
+                            .optSamples(
+                                    toy ? 2000 : conditional || text || clipModel != null ? 40 : 64,
+                                    50,
+                                    seed,
+                                    3f)
                             .optPrompts(text ? progressPrompts : null)
+                            .optConditions(progressEmbeddings, progressSources)
                             .optRunName(dir.getFileName().toString())
                             .optReferencePoints(reference);
             if (flow) {
@@ -542,6 +583,84 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
         return CaptionedSamples.of(captions, encoder.tokenizer(), encoder.maxLength(), manager);
     }
 
+    /** The encoder of a --clip-image run (an unCLIP decoder). */
+    private ImageEmbeddingEncoder imageEncoder;
+
+    /** The CLIP image embeddings the progress pictures of a decoder draw, one per column. */
+    private float[][] progressEmbeddings;
+
+    /** The test images those embeddings came from, drawn above them. */
+    private NDArray progressSources;
+
+    /** The context length of the spec: L for --text, D for --clip-image, else 0. */
+    private int contextLength() {
+        return text ? encoder.maxLength() : imageEncoder != null ? imageEncoder.embeddingDim() : 0;
+    }
+
+    /** Refuses a CLIP run trained on another data set than the decoder's. */
+    private static void checkClipData(Path clipRun, String dataset) {
+        String clipData = RunFolder.open(clipRun).config().get("dataset");
+        if (clipData != null && !clipData.equals(dataset)) {
+            throw new GenLabException(
+                    "The CLIP run "
+                            + clipRun
+                            + " was trained on "
+                            + clipData
+                            + ", not "
+                            + dataset
+                            + ": train one on this data set (genlab train clip --dataset "
+                            + dataset
+                            + ").");
+        }
+    }
+
+    /**
+     * The training images with their CLIP image embeddings as labels (an unCLIP decoder), and the
+     * progress pictures' conditions: the embeddings of the first test image of each class.
+     */
+    private SampleSet decoderData(Clip clipModel, ImageDataset images, NDManager manager) {
+        long start = System.nanoTime();
+        SampleSet set = UnclipDecoder.trainingSet(clipModel, images, manager);
+        System.out.printf(
+                Locale.ROOT,
+                "Embedded %d images with CLIP (%s) in %.1f s.%n",
+                set.size(),
+                clipImage,
+                (System.nanoTime() - start) / 1e9);
+        ImageDataset test =
+                ImageDataset.builder().setName(dataset).optSplit(Split.TEST).optLimit(500).build();
+        int k = test.numClasses();
+        int[] first = new int[k];
+        java.util.Arrays.fill(first, -1);
+        try (NDManager sub = manager.newSubManager()) {
+            int[] all = new int[test.size()];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = i;
+            }
+            long[] labels =
+                    test.labels(sub, all)
+                            .toType(ai.djl.ndarray.types.DataType.INT64, false)
+                            .toLongArray();
+            for (int i = 0; i < labels.length; i++) {
+                int c = (int) labels[i];
+                if (c >= 0 && c < k && first[c] < 0) {
+                    first[c] = i;
+                }
+            }
+        }
+        int[] picked = java.util.Arrays.stream(first).filter(i -> i >= 0).toArray();
+        progressSources = test.samples(manager, picked);
+        NDArray z = ClipEmbeddings.embed(clipModel, progressSources);
+        progressEmbeddings = new float[picked.length][];
+        long d = z.getShape().get(1);
+        float[] flat = z.toFloatArray();
+        for (int i = 0; i < picked.length; i++) {
+            progressEmbeddings[i] =
+                    java.util.Arrays.copyOfRange(flat, (int) (i * d), (int) ((i + 1) * d));
+        }
+        return set;
+    }
+
     private ImageDataset loadImages() {
         ImageDataset.Builder b =
                 ImageDataset.builder().setName(dataset).optSplit(Split.TRAIN).optLog(System.out);
@@ -563,6 +682,18 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
             throw new GenLabException(
                     "--text and --conditional exclude each other: a model reads either a caption"
                             + " or a class label.");
+        }
+        if (clipImage != null && (text || conditional || clip != null)) {
+            throw new GenLabException(
+                    "--clip-image trains an unCLIP decoder, conditioned on CLIP image embeddings:"
+                            + " drop --text, --clip and --conditional.");
+        }
+        if (clipImage != null && !Files.isDirectory(clipImage)) {
+            throw new GenLabException(
+                    "No CLIP run at " + clipImage + ": train one with genlab train clip.");
+        }
+        if (clipImage != null && dataset != null && dataset.matches(TOYS)) {
+            throw new GenLabException("--clip-image needs an image data set, not " + dataset + ".");
         }
         if (clip != null && !text) {
             throw new GenLabException("--clip gives the text encoder of a --text run: add --text.");

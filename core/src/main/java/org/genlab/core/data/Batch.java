@@ -6,7 +6,8 @@ import ai.djl.ndarray.NDArray;
  * One batch of training examples.
  *
  * @param samples (B, C, H, W) images in [-1, 1], or (B, D) points
- * @param labels (B) int64 class labels, or {@code null} for unlabelled data
+ * @param labels (B) int64 class labels, (B, L) int64 token ids, (B, D) float condition rows, or
+ *     {@code null} for unlabelled data
  */
 public record Batch(NDArray samples, NDArray labels) {
 

@@ -56,9 +56,12 @@ public interface BatchSource {
         public Batch next(NDManager manager, long index) {
             int[] idx = plan.indices(index);
             NDArray labels = data.labels(manager, idx);
+            // integer labels become int64; floating condition rows (B, D) pass unchanged
             return new Batch(
                     data.samples(manager, idx),
-                    labels == null ? null : labels.toType(DataType.INT64, false));
+                    labels == null || labels.getDataType().isFloating()
+                            ? labels
+                            : labels.toType(DataType.INT64, false));
         }
 
         /**

@@ -40,7 +40,8 @@ public interface SampleSet {
      * @param manager where to create the array
      * @param indices indices in [0, N)
      * @return (B) labels (any integer type), or (B, L) rows of integers per sample (a caption's
-     *     token ids), or {@code null} when the data is unlabelled
+     *     token ids), or (B, D) float rows per sample (a condition vector, e.g. a CLIP image
+     *     embedding), or {@code null} when the data is unlabelled
      */
     NDArray labels(NDManager manager, int[] indices);
 
@@ -49,7 +50,8 @@ public interface SampleSet {
      * the device, which is how the diffusion trainer reads MNIST.
      *
      * @param samples (N, …) float32, kept open by the caller
-     * @param labels (N) integer labels, (N, L) integer rows (token ids), or {@code null}
+     * @param labels (N) integer labels, (N, L) integer rows (token ids), (N, D) float rows (kept
+     *     float: a condition vector), or {@code null}
      * @return the set
      */
     static SampleSet of(NDArray samples, NDArray labels) {

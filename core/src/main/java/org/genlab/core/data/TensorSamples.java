@@ -32,15 +32,17 @@ final class TensorSamples implements SampleSet {
                     "SampleSet.of: " + count + " samples but " + labelRows + " labels.");
         }
         this.samples = samples;
-        // class labels (N) stay a vector; a row per sample (N, L), e.g. a caption's token ids,
-        // stays
-        // a matrix
+        // class labels (N) stay an int64 vector; a row per sample (N, L) stays a matrix: integer
+        // rows (a caption's token ids) become int64, floating rows (an embedding, e.g. unCLIP's
+        // CLIP image embedding) are kept as they are
         this.labels =
                 labels == null
                         ? null
-                        : labels.getShape().dimension() == 2
-                                ? labels.toType(DataType.INT64, false)
-                                : labels.toType(DataType.INT64, false).reshape(-1);
+                        : labels.getShape().dimension() != 2
+                                ? labels.toType(DataType.INT64, false).reshape(-1)
+                                : labels.getDataType().isFloating()
+                                        ? labels
+                                        : labels.toType(DataType.INT64, false);
         this.n = (int) count;
     }
 

@@ -23,9 +23,11 @@ import org.genlab.diffusion.nn.Prediction;
  * w = 1 is plain conditional sampling, w &gt; 1 trades diversity for fidelity to y. Both passes run
  * as ONE forward of a 2B batch. It wraps any {@link Denoiser}, so every sampler can use it.
  *
- * <p>The condition y is a class label (B) or a caption's token ids (B, L). For a caption, ∅ is the
- * empty caption, a row of padding zeros (GLIDE replaces the caption by the empty sequence), and the
- * guided prediction is "away from no text, towards this text".
+ * <p>The condition y is a class label (B), a caption's token ids (B, L) or a float condition vector
+ * (B, D). For a caption, ∅ is the empty caption, a row of padding zeros (GLIDE replaces the caption
+ * by the empty sequence), and the guided prediction is "away from no text, towards this text". For
+ * a vector (unCLIP's CLIP image embedding, Ramesh et al. 2022), ∅ is the zero vector: the decoder
+ * is trained with the embedding zeroed some of the time.
  */
 public final class ClassifierFreeGuidance implements Denoiser {
 
@@ -83,11 +85,12 @@ public final class ClassifierFreeGuidance implements Denoiser {
 
     /**
      * The caption dropout of GLIDE (Nichol et al. 2022, §2.3): each caption is replaced by the
-     * empty caption ∅ (a row of padding zeros) with probability p_uncond.
+     * empty caption ∅ (a row of padding zeros) with probability p_uncond. Float rows (B, D), e.g.
+     * unCLIP's image embeddings, are dropped the same way, to the zero vector, and stay float.
      *
-     * @param ids token ids (B, L)
+     * @param ids token ids (B, L), or float condition rows (B, D)
      * @param pUncond p_uncond
-     * @return int64 token ids (B, L), some rows all zero
+     * @return int64 token ids (B, L) (or the float rows, same type), some rows all zero
      * @throws GenLabException when {@code ids} is null (a text-conditional model needs captions)
      */
     public static NDArray dropCaptions(NDArray ids, float pUncond) {
@@ -98,18 +101,31 @@ public final class ClassifierFreeGuidance implements Denoiser {
         NDManager m = ids.getManager();
         long b = ids.getShape().get(0);
         NDArray keep = m.randomUniform(0f, 1f, new Shape(b, 1)).gte(pUncond);
-        return ids.toType(DataType.INT64, false).mul(keep.toType(DataType.INT64, false));
+        DataType type = rowType(ids);
+        return ids.toType(type, false).mul(keep.toType(type, false));
     }
 
     /**
      * Wraps a text-conditional denoiser: its condition is a caption's token ids (B, L) and ∅ the
-     * empty caption.
+     * empty caption; or an embedding-conditional one (float rows (B, D), ∅ the zero vector).
      *
      * @param model the text-conditional denoiser
      * @param weight w
      * @return the guided denoiser
      */
     public static ClassifierFreeGuidance forCaptions(Denoiser model, float weight) {
+        return new ClassifierFreeGuidance(model, -1, weight);
+    }
+
+    /**
+     * Wraps a denoiser conditioned on a float vector (B, D), e.g. unCLIP's decoder on a CLIP image
+     * embedding (Ramesh et al. 2022): ∅ is the zero vector.
+     *
+     * @param model the embedding-conditional denoiser
+     * @param weight w
+     * @return the guided denoiser
+     */
+    public static ClassifierFreeGuidance forEmbeddings(Denoiser model, float weight) {
         return new ClassifierFreeGuidance(model, -1, weight);
     }
 
@@ -122,18 +138,27 @@ public final class ClassifierFreeGuidance implements Denoiser {
                     t,
                     nullClass < 0 ? null : xt.getManager().full(new Shape(b), (long) nullClass));
         }
+        // ∅: the null class, or a row of zeros of the rows' type (empty caption, zero embedding)
+        DataType type = rowType(labels);
         NDArray nulls =
                 labels.getShape().dimension() == 2
-                        ? xt.getManager().zeros(labels.getShape(), DataType.INT64)
+                        ? xt.getManager().zeros(labels.getShape(), type)
                         : xt.getManager().full(new Shape(b), (long) nullClass);
         // (∅ first: the concatenation then lives in the step's manager, not the caller's)
         NDArray out =
                 model.predict(
                         xt.concat(xt, 0),
                         t.concat(t, 0),
-                        nulls.concat(labels.toType(DataType.INT64, false), 0));
+                        nulls.concat(labels.toType(type, false), 0));
         NDList halves = out.split(2, 0);
         return combine(halves.get(1), halves.get(0), weight);
+    }
+
+    /** Condition rows keep a floating type (an embedding); labels and token ids are int64. */
+    private static DataType rowType(NDArray labels) {
+        return labels.getShape().dimension() == 2 && labels.getDataType().isFloating()
+                ? labels.getDataType()
+                : DataType.INT64;
     }
 
     @Override

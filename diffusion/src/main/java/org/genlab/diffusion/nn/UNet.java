@@ -39,10 +39,14 @@ import org.genlab.core.nn.Upsample;
  * al. 2022): a {@link CrossAttention} after every self-attention reads the caption's token
  * embeddings, and the pooled caption embedding is added to the step embedding.
  *
- * <p>Forward inputs: {@code (x_t (B, C, H, W), t float32 (B)[, labels int64 (B) or token ids int64
- * (B, L)])}; output ε̂ (or v̂) shaped like x_t. Presets: {@link #cpu(int, int)} (MNIST on a laptop
- * CPU), {@link #gpu(int, int)} (CIFAR-10 on a GPU) and {@link #latent(int, int)} (7×7 or 8×8
- * autoencoder latents).
+ * <p>With {@link Builder#optEmbeddingEncoder an embedding encoder} the context is a float vector
+ * (B, D) instead of token ids, e.g. a CLIP image embedding (the unCLIP decoder, Ramesh et al.
+ * 2022): the encoder turns it into a few context tokens and a pooled vector, read the same way.
+ *
+ * <p>Forward inputs: {@code (x_t (B, C, H, W), t float32 (B)[, labels int64 (B), token ids int64
+ * (B, L) or a condition vector float32 (B, D)])}; output ε̂ (or v̂) shaped like x_t. Presets:
+ * {@link #cpu(int, int)} (MNIST on a laptop CPU), {@link #gpu(int, int)} (CIFAR-10 on a GPU) and
+ * {@link #latent(int, int)} (7×7 or 8×8 autoencoder latents).
  */
 public final class UNet extends LazyBlock {
 
@@ -60,6 +64,7 @@ public final class UNet extends LazyBlock {
     private final Block textEncoder;
     private final boolean textTrainable;
     private final int contextLength;
+    private final DataType contextType;
     private final Block pooledEmb;
     private final List<Block> down = new ArrayList<>();
     private final List<Block> up = new ArrayList<>();
@@ -91,6 +96,7 @@ public final class UNet extends LazyBlock {
         textEncoder = b.textEncoder == null ? null : addChildBlock("text", b.textEncoder);
         textTrainable = b.textTrainable;
         contextLength = b.contextLength;
+        contextType = b.contextType;
         pooledEmb =
                 textEncoder != null
                         ? addChildBlock(
@@ -264,10 +270,13 @@ public final class UNet extends LazyBlock {
         }
     }
 
-    /** The labels or token ids, input 2, are int64; x_t and t are float32. */
+    /**
+     * The labels or token ids, input 2, are int64 (a condition vector: float32); x_t and t are
+     * float32.
+     */
     @Override
     protected DataType inputType(int i) {
-        return i == 2 ? DataType.INT64 : DataType.FLOAT32;
+        return i == 2 ? (textEncoder != null ? contextType : DataType.INT64) : DataType.FLOAT32;
     }
 
     @Override
@@ -291,15 +300,23 @@ public final class UNet extends LazyBlock {
         NDArray context = null;
         NDArray contextMask = null;
         if (textEncoder != null) {
-            // the caption's token ids; none given means the empty caption ∅ (all padding)
+            // the caption's token ids (or the condition vector); none given means ∅: the empty
+            // caption (all padding) or the zero vector
             NDArray ids =
                     inputs.size() > 2
                             ? inputs.get(2)
                             : x.getManager()
                                     .zeros(
                                             new Shape(x.getShape().get(0), contextLength),
-                                            DataType.INT64);
-            NDList words = encode(ps, ids.toType(DataType.INT64, false), training);
+                                            contextType);
+            // integer ids become int64; a float condition vector goes to the encoder as it is
+            NDList words =
+                    encode(
+                            ps,
+                            ids.getDataType().isFloating()
+                                    ? ids
+                                    : ids.toType(DataType.INT64, false),
+                            training);
             context = words.get(0);
             contextMask = words.get(1);
             // GLIDE: the pooled caption embedding joins the step embedding
@@ -381,7 +398,17 @@ public final class UNet extends LazyBlock {
     }
 
     /**
-     * Returns the caption length L the network reads (0 without text).
+     * Returns whether the context is a float condition vector (B, D) read through {@link
+     * Builder#optEmbeddingEncoder} (e.g. a CLIP image embedding) rather than token ids.
+     *
+     * @return true for an embedding-conditional network
+     */
+    public boolean isEmbeddingConditional() {
+        return textEncoder != null && contextType.isFloating();
+    }
+
+    /**
+     * Returns the caption length L the network reads (0 without text; D for a condition vector).
      *
      * @return L
      */
@@ -426,7 +453,11 @@ public final class UNet extends LazyBlock {
                 + numResBlocks
                 + ", classes="
                 + numClasses
-                + (textEncoder != null ? ", text=" + contextLength + " tokens" : "")
+                + (textEncoder == null
+                        ? ""
+                        : contextType.isFloating()
+                                ? ", embedding=" + contextLength
+                                : ", text=" + contextLength + " tokens")
                 + ")";
     }
 
@@ -441,6 +472,7 @@ public final class UNet extends LazyBlock {
         private float dropout;
         private Block textEncoder;
         private int contextLength;
+        private DataType contextType = DataType.INT64;
         private boolean textTrainable;
         private int heads = 4;
 
@@ -532,6 +564,26 @@ public final class UNet extends LazyBlock {
             this.textEncoder = encoder;
             this.contextLength = length;
             this.textTrainable = trainable;
+            this.contextType = DataType.INT64;
+            return this;
+        }
+
+        /**
+         * Conditions the model on a float vector instead of a caption: the unCLIP decoder (Ramesh
+         * et al. 2022, §2.1) reads a CLIP image embedding z_i (B, D), which its encoder projects
+         * into extra context tokens (read by the cross-attention) and a pooled vector (added to the
+         * step embedding). The forward's third input is then z_i, float32 (B, D); the zero vector
+         * is the ∅ of classifier-free guidance.
+         *
+         * @param encoder any block taking (B, D) float32 and returning (tokens (B, k, dim), mask
+         *     (B, k), pooled (B, dim)), e.g. the pipelines module's {@code ImageEmbeddingEncoder}
+         * @param dim D, the length of the condition vector
+         * @param trainable true to train the encoder with the denoiser
+         * @return this
+         */
+        public Builder optEmbeddingEncoder(Block encoder, int dim, boolean trainable) {
+            optTextEncoder(encoder, dim, trainable);
+            this.contextType = DataType.FLOAT32;
             return this;
         }
 

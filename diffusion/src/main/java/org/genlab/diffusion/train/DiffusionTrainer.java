@@ -124,6 +124,7 @@ public final class DiffusionTrainer implements TrainingTask {
                         .optReferencePoints(b.referencePoints)
                         .optDecoder(b.decoder)
                         .optPrompts(b.promptIds)
+                        .optConditions(b.conditionRows, b.conditionImages)
                         .build();
         gradientClip = b.gradientClip;
         config = describe(b);
@@ -295,6 +296,8 @@ public final class DiffusionTrainer implements TrainingTask {
         private UnaryOperator<NDArray> decoder;
         private boolean captions;
         private long[][] promptIds;
+        private float[][] conditionRows;
+        private NDArray conditionImages;
 
         private Builder() {}
 
@@ -375,6 +378,21 @@ public final class DiffusionTrainer implements TrainingTask {
         }
 
         /**
+         * Sets the condition vectors the progress pictures draw (a model conditioned on vectors,
+         * e.g. an unCLIP decoder on CLIP image embeddings): one column per vector, guided with the
+         * weight of {@link #optSamples}, under a first row of the images they came from.
+         *
+         * @param rows the condition vectors, one row each (or {@code null})
+         * @param images their source images (n, C, H, W) in [−1, 1] (or {@code null})
+         * @return this
+         */
+        public Builder optConditions(float[][] rows, NDArray images) {
+            this.conditionRows = rows;
+            this.conditionImages = images;
+            return this;
+        }
+
+        /**
          * Sets the noise schedule (default {@code NoiseSchedule.linear(1000)}, Ho et al.).
          *
          * @param schedule a built-in or your own ({@link NoiseSchedule#fromBetas}, {@link
@@ -401,7 +419,7 @@ public final class DiffusionTrainer implements TrainingTask {
             this.sampleShape = spec.sampleShape();
             this.prediction = spec.prediction();
             this.numClasses = spec.numClasses();
-            this.captions = spec.isTextConditional();
+            this.captions = spec.hasContext();
             this.schedule = spec.prediction() == Prediction.FLOW ? null : spec.noiseSchedule();
             return this;
         }

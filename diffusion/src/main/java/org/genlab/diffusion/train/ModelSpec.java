@@ -39,7 +39,10 @@ import org.genlab.diffusion.schedule.NoiseSchedule;
  *     {@code flow} for a flow-matching model
  * @param steps T (1000, the network's time scale, for flow matching)
  * @param prediction ε, v or the flow velocity
- * @param contextLength L, the caption length of a text-conditional UNet (0: none)
+ * @param contextLength L, the caption length of a text-conditional UNet, or D, the length of the
+ *     condition vector of an embedding-conditional one (0: none)
+ * @param embeddingContext true when the context is a float vector (B, D), e.g. the CLIP image
+ *     embedding of an unCLIP decoder (Ramesh et al. 2022), instead of token ids (B, L)
  */
 public record ModelSpec(
         String network,
@@ -51,7 +54,47 @@ public record ModelSpec(
         String schedule,
         int steps,
         Prediction prediction,
-        int contextLength) {
+        int contextLength,
+        boolean embeddingContext) {
+
+    /**
+     * A spec without a condition vector (unconditional, class- or text-conditional).
+     *
+     * @param network {@code unet} or {@code mlp}
+     * @param preset {@code cpu}, {@code gpu} or {@code latent}
+     * @param channels C
+     * @param height H
+     * @param width W
+     * @param numClasses K, or 0
+     * @param schedule the schedule's name
+     * @param steps T
+     * @param prediction ε, v or the flow velocity
+     * @param contextLength L, the caption length (0: no text)
+     */
+    public ModelSpec(
+            String network,
+            String preset,
+            int channels,
+            int height,
+            int width,
+            int numClasses,
+            String schedule,
+            int steps,
+            Prediction prediction,
+            int contextLength) {
+        this(
+                network,
+                preset,
+                channels,
+                height,
+                width,
+                numClasses,
+                schedule,
+                steps,
+                prediction,
+                contextLength,
+                false);
+    }
 
     /**
      * A spec without text (class-conditional or unconditional).
@@ -76,7 +119,18 @@ public record ModelSpec(
             String schedule,
             int steps,
             Prediction prediction) {
-        this(network, preset, channels, height, width, numClasses, schedule, steps, prediction, 0);
+        this(
+                network,
+                preset,
+                channels,
+                height,
+                width,
+                numClasses,
+                schedule,
+                steps,
+                prediction,
+                0,
+                false);
     }
 
     /** The model name written into checkpoints ({@link DiffusionTrainer#MODEL}). */
@@ -84,6 +138,12 @@ public record ModelSpec(
 
     /** The network's name inside checkpoints ({@link DiffusionTrainer#NETWORK}). */
     public static final String NETWORK = DiffusionTrainer.NETWORK;
+
+    /** The config key saying what the context is ({@value #EMBEDDING}; absent: token ids). */
+    public static final String CONTEXT_KEY = "context";
+
+    /** The {@link #CONTEXT_KEY} value of a model conditioned on a float vector. */
+    public static final String EMBEDDING = "embedding";
 
     /** The {@code network} of a run folder whose denoiser is not built in. */
     public static final String CUSTOM = "custom";
@@ -106,11 +166,12 @@ public record ModelSpec(
 
     /**
      * Builds and initialises a text-conditional network ({@link #contextLength()} &gt; 0) around a
-     * text encoder (see {@link UNet.Builder#optTextEncoder}); for any other spec the encoder is
-     * ignored.
+     * text encoder (see {@link UNet.Builder#optTextEncoder}), or an embedding-conditional one
+     * around its embedding encoder ({@link UNet.Builder#optEmbeddingEncoder}); for any other spec
+     * the encoder is ignored.
      *
      * @param manager where its parameters live
-     * @param textEncoder token ids (B, L) → (tokens, mask, pooled)
+     * @param textEncoder token ids (B, L) (or a vector (B, D)) → (tokens, mask, pooled)
      * @param trainable true to train the encoder with the denoiser, false to freeze it
      * @return the network
      */
@@ -150,7 +211,9 @@ public record ModelSpec(
                 throw new GenLabException(
                         "Unknown preset '" + preset + "': use cpu, gpu or latent.");
         }
-        if (contextLength > 0) {
+        if (contextLength > 0 && embeddingContext) {
+            b.optEmbeddingEncoder(textEncoder, contextLength, trainable);
+        } else if (contextLength > 0) {
             b.optTextEncoder(textEncoder, contextLength, trainable);
         }
         UNet unet = b.build();
@@ -164,6 +227,26 @@ public record ModelSpec(
      * @return true for a text-conditional model
      */
     public boolean isTextConditional() {
+        return contextLength > 0 && !embeddingContext;
+    }
+
+    /**
+     * Tells whether the model reads a float condition vector (B, D), e.g. an unCLIP decoder's CLIP
+     * image embedding.
+     *
+     * @return true for an embedding-conditional model
+     */
+    public boolean isEmbeddingConditional() {
+        return contextLength > 0 && embeddingContext;
+    }
+
+    /**
+     * Tells whether the model reads a context through an encoder block (captions or a condition
+     * vector): it is then built with {@link #build(NDManager, Block, boolean)}.
+     *
+     * @return true for a text- or embedding-conditional model
+     */
+    public boolean hasContext() {
         return contextLength > 0;
     }
 
@@ -228,6 +311,9 @@ public record ModelSpec(
         if (contextLength > 0) {
             m.put("contextLength", Integer.toString(contextLength));
         }
+        if (embeddingContext) {
+            m.put(CONTEXT_KEY, EMBEDDING);
+        }
         return m;
     }
 
@@ -278,7 +364,8 @@ public record ModelSpec(
                     c.get("schedule"),
                     Integer.parseInt(c.get("timesteps")),
                     Prediction.valueOf(prediction),
-                    Integer.parseInt(c.getOrDefault("contextLength", "0")));
+                    Integer.parseInt(c.getOrDefault("contextLength", "0")),
+                    EMBEDDING.equals(c.get(CONTEXT_KEY)));
         } catch (RuntimeException e) {
             throw new GenLabException(
                     "The run's config.properties does not describe a diffusion model ("

@@ -59,7 +59,7 @@ public final class TrainedModel implements AutoCloseable {
         // a custom denoiser or schedule: one line on sampling it from code
         ModelSpec spec = ModelSpec.fromConfig(folder.config());
         Block block =
-                spec.isTextConditional()
+                spec.hasContext()
                         ? spec.build(manager, TextEncoders.forRun(folder, manager), false)
                         : spec.build(manager);
         Checkpoint cp =
@@ -122,6 +122,16 @@ public final class TrainedModel implements AutoCloseable {
      */
     public boolean isTextConditional() {
         return spec.isTextConditional();
+    }
+
+    /**
+     * Tells whether the model reads a float condition vector (B, D), e.g. an unCLIP decoder's CLIP
+     * image embedding.
+     *
+     * @return true for an embedding-conditional model
+     */
+    public boolean isEmbeddingConditional() {
+        return spec.isEmbeddingConditional();
     }
 
     /**

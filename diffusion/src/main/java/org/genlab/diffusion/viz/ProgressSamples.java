@@ -35,7 +35,9 @@ import org.genlab.diffusion.schedule.NoiseSchedule;
  *       blows up where ᾱ ≈ 0 when there is no clip range), a scatter plot of the first two
  *       coordinates over the reference data;
  *   <li>images (C, H, W): deterministic DDIM with x̂_0 clipped to [−1, 1], a grid; a
- *       class-conditional model draws one class per column with classifier-free guidance.
+ *       class-conditional model draws one class per column with classifier-free guidance, a
+ *       text-conditional one one prompt per column, and a model conditioned on vectors (an unCLIP
+ *       decoder) one condition per column, under a first row of the images they came from.
  * </ul>
  *
  * A flow-matching model is integrated with Euler steps ({@code FlowSampler}) instead, and a latent
@@ -56,6 +58,9 @@ public final class ProgressSamples {
     private final Shape sampleShape;
     private final int numClasses;
     private final long[][] prompts;
+    private final float[][] conditions;
+    private final float[] sourcePixels;
+    private final Shape sourceShape;
     private final int count;
     private final int steps;
     private final long seed;
@@ -70,6 +75,9 @@ public final class ProgressSamples {
         sampleShape = b.sampleShape;
         numClasses = b.numClasses;
         prompts = b.prompts;
+        conditions = b.conditions;
+        sourcePixels = b.sources == null ? null : b.sources.toFloatArray();
+        sourceShape = b.sources == null ? null : b.sources.getShape();
         count = b.count;
         steps = b.steps;
         seed = b.seed;
@@ -185,10 +193,24 @@ public final class ProgressSamples {
             labels = m.create(rows);
             columns = prompts.length;
             den = ClassifierFreeGuidance.forCaptions(d, guidance);
+        } else if (conditions != null && conditions.length > 0) {
+            // one column per condition vector (e.g. a CLIP image embedding), guided towards it
+            float[][] rows = new float[count][];
+            for (int i = 0; i < count; i++) {
+                rows[i] = conditions[i % conditions.length];
+            }
+            labels = m.create(rows);
+            columns = conditions.length;
+            den = ClassifierFreeGuidance.forEmbeddings(d, guidance);
         }
         NDArray x = sampler.sample(den, m, batch, labels);
         if (decoder != null) {
             x = decoder.apply(x);
+        }
+        if (labels != null && conditions != null && sourcePixels != null) {
+            // the first row: the images the conditions came from
+            NDArray src = m.create(sourcePixels, sourceShape).toDevice(x.getDevice(), false);
+            x = src.concat(x, 0);
         }
         return SampleGrid.builder()
                 .setImages(x)
@@ -204,6 +226,8 @@ public final class ProgressSamples {
         private Shape sampleShape;
         private int numClasses;
         private long[][] prompts;
+        private float[][] conditions;
+        private NDArray sources;
         private int count = 64;
         private int steps = 50;
         private long seed = 1234;
@@ -256,6 +280,28 @@ public final class ProgressSamples {
          */
         public Builder optPrompts(long[][] ids) {
             this.prompts = ids;
+            return this;
+        }
+
+        /**
+         * Draws one column per condition vector for a model conditioned on vectors (an unCLIP
+         * decoder's CLIP image embeddings), under a first row showing the images they came from.
+         *
+         * @param rows the condition vectors (n rows of D), or {@code null}
+         * @param images the n source images (n, C, H, W) in [−1, 1] (copied), or {@code null}
+         * @return this
+         */
+        public Builder optConditions(float[][] rows, NDArray images) {
+            if (rows != null && images != null && images.getShape().get(0) != rows.length) {
+                throw new GenLabException(
+                        "ProgressSamples: "
+                                + rows.length
+                                + " condition rows but "
+                                + images.getShape().get(0)
+                                + " source images.");
+            }
+            this.conditions = rows;
+            this.sources = images;
             return this;
         }
 

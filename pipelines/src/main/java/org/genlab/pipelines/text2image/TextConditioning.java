@@ -9,6 +9,8 @@ import java.util.Map;
 import org.genlab.core.GenLabException;
 import org.genlab.core.train.RunFolder;
 import org.genlab.diffusion.train.TextEncoders;
+import org.genlab.pipelines.unclip.ImageEmbeddingEncoder;
+import org.genlab.pipelines.unclip.UnclipDecoder;
 import org.genlab.text.clip.Clip;
 import org.genlab.text.encoder.TextEncoder;
 import org.genlab.text.tokenizer.Tokenizer;
@@ -21,16 +23,23 @@ import org.genlab.text.tokenizer.Tokenizer;
  * shape ({@code text.*} keys) and the vocabulary (key {@code vocabulary}, the words in id order),
  * so {@link #create} — found by {@code TrainedModel.open} through {@link TextEncoders} — rebuilds
  * it and the checkpoint fills in its weights.
+ *
+ * <p>An unCLIP decoder ({@code text=unclip}, see {@link UnclipDecoder}) reads a CLIP image
+ * embedding instead of a caption; {@link #create} rebuilds its {@link ImageEmbeddingEncoder} from
+ * the {@code unclip.*} keys.
  */
 public final class TextConditioning implements TextEncoders {
 
-    /** How the encoder was made: {@code clip} (frozen) or {@code glide} (trained with the UNet). */
+    /**
+     * How the encoder was made: {@code clip} (frozen), {@code glide} (trained with the UNet) or
+     * {@code unclip} (an image-embedding encoder, trained with the UNet).
+     */
     public static final String TEXT_KEY = "text";
 
     /** The vocabulary, the words in id order separated by spaces. */
     public static final String VOCABULARY_KEY = "vocabulary";
 
-    /** The CLIP run the frozen encoder came from. */
+    /** The CLIP run the frozen encoder (or an unCLIP decoder's embeddings) came from. */
     public static final String CLIP_KEY = "clipRun";
 
     /**
@@ -126,6 +135,9 @@ public final class TextConditioning implements TextEncoders {
     @Override
     public Block create(RunFolder folder, NDManager manager) {
         Map<String, String> c = folder.config();
+        if (UnclipDecoder.isDecoder(c)) {
+            return ImageEmbeddingEncoder.fromConfig(c);
+        }
         try {
             Tokenizer tok = tokenizer(c);
             TextEncoder enc =
