@@ -10,7 +10,8 @@ import org.genlab.core.train.RunFolder;
 
 /**
  * A trained run opened for comparison: what it is, how it trained, and how to sample from it.
- * {@link #open(Path, Device)} recognises GAN and diffusion run folders by their configuration.
+ * {@link #open(Path, Device)} recognises GAN, diffusion and autoregressive run folders by their
+ * configuration.
  */
 public interface ModelRun extends AutoCloseable {
 
@@ -35,11 +36,14 @@ public interface ModelRun extends AutoCloseable {
         if (config.containsKey("gan.model")) {
             return GanRun.open(folder, device);
         }
+        if (config.containsKey("transformer.codes")) {
+            return TokenModelRun.open(folder, device);
+        }
         throw new GenLabException(
                 "Run "
                         + dir
-                        + " is neither a GAN nor a diffusion run (its config.properties names no"
-                        + " model GenLab knows).");
+                        + " is not a GAN, diffusion or autoregressive run (its config.properties"
+                        + " names no model GenLab knows).");
     }
 
     /**

@@ -1,0 +1,73 @@
+package org.genlab.eval.prompt;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+import java.util.Locale;
+import org.genlab.pipelines.tokens.ClipReranker;
+import org.genlab.pipelines.tokens.Sampling;
+import org.genlab.pipelines.tokens.TokenRun;
+
+/**
+ * A text-conditional token transformer as a {@link PromptDrawer} (DALL-E, Ramesh et al. 2021): each
+ * prompt's image tokens are written one by one after the caption, then decoded by the VQ
+ * autoencoder. With a {@link ClipReranker}, N candidates are drawn per prompt and the one whose
+ * CLIP embedding is closest to the prompt's is kept (DALL-E §2.5).
+ */
+public final class TokenPrompts implements PromptDrawer {
+
+    private final TokenRun run;
+    private final Sampling sampling;
+    private final ClipReranker reranker;
+    private final int candidates;
+    private long calls;
+
+    /**
+     * Wraps a text token run.
+     *
+     * @param run the run (trained with {@code --text})
+     * @param sampling temperature, top-k, guidance and the first seed (each call adds one)
+     * @param reranker CLIP re-ranking, or null to keep the first draw
+     * @param candidates N, the candidates per prompt when re-ranking
+     */
+    public TokenPrompts(TokenRun run, Sampling sampling, ClipReranker reranker, int candidates) {
+        this.run = run;
+        this.sampling = sampling;
+        this.reranker = reranker;
+        this.candidates = reranker == null ? 1 : candidates;
+    }
+
+    @Override
+    public String label() {
+        String s =
+                String.format(
+                        Locale.ROOT,
+                        "tokens τ = %.1f%s, w = %.1f",
+                        sampling.temperature(),
+                        sampling.topK() > 0 ? ", top-" + sampling.topK() : "",
+                        sampling.guidance());
+        return reranker == null ? s : s + ", best of " + candidates + " by CLIP";
+    }
+
+    @Override
+    public float guidance() {
+        return sampling.guidance();
+    }
+
+    @Override
+    public NDArray draw(List<String> prompts, NDManager manager) {
+        // a new seed per call, or every chunk of prompts would repeat the same draws
+        Sampling s =
+                new Sampling(
+                        sampling.temperature(),
+                        sampling.topK(),
+                        sampling.guidance(),
+                        sampling.seed() + calls++);
+        NDArray x =
+                reranker == null
+                        ? run.sample(run.captions(prompts), 0, s)
+                        : reranker.rerank(run, prompts, candidates, s).images();
+        x.attach(manager);
+        return x;
+    }
+}
