@@ -162,7 +162,8 @@ public final class TrainDiffusionCommand implements Callable<Integer> {
             names = "--label-dropout",
             defaultValue = "0.1",
             description =
-                    "Probability of the null label (--conditional) or the empty caption (--text).")
+                    "Probability of the null label (--conditional), the empty caption (--text) or"
+                            + " the zero embedding (--clip-image).")
     float labelDropout;
 
     @Option(names = "--run", description = "Run folder (default runs/diffusion-DATASET).")
