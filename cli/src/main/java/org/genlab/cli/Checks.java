@@ -95,6 +95,9 @@ public final class Checks {
                     Map.entry("--k", new Rule(1, 1000, "results")),
                     Map.entry("edit --steps", new Rule(1, 1000, "sampling steps")),
                     Map.entry("--evaluate", new Rule(1, 10_000, "random edits")),
+                    Map.entry("train prior --depth", new Rule(0, 64, "residual layers")),
+                    Map.entry("train prior --caption-dropout", new Rule(0, 0.99, "probability")),
+                    Map.entry("train prior --candidates", new Rule(1, 16, "samples per caption")),
                     Map.entry("--seed", new Rule(-Double.MAX_VALUE, Double.MAX_VALUE, "any")));
 
     private Checks() {}

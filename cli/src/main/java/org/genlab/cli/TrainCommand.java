@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
             TrainDiffusionCommand.class,
             TrainAutoencoderCommand.class,
             TrainClipCommand.class,
-            TrainNoisyClassifierCommand.class
+            TrainNoisyClassifierCommand.class,
+            TrainPriorCommand.class
         })
 public final class TrainCommand implements Runnable {
 
