@@ -109,6 +109,9 @@ public final class Checks {
                     Map.entry("--top-k", new Rule(0, 65_536, "codes, 0 for all")),
                     Map.entry("--candidates", new Rule(1, 256, "draws per image")),
                     Map.entry("sample autoregressive --n", new Rule(1, 1024, "samples")),
+                    Map.entry("train prior --depth", new Rule(0, 64, "residual layers")),
+                    Map.entry("train prior --caption-dropout", new Rule(0, 0.99, "probability")),
+                    Map.entry("train prior --candidates", new Rule(1, 16, "samples per caption")),
                     Map.entry("--seed", new Rule(-Double.MAX_VALUE, Double.MAX_VALUE, "any")));
 
     private Checks() {}

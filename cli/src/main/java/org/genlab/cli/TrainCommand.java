@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
             TrainAutoencoderCommand.class,
             TrainClipCommand.class,
             TrainAutoregressiveCommand.class,
-            TrainNoisyClassifierCommand.class
+            TrainNoisyClassifierCommand.class,
+            TrainPriorCommand.class
         })
 public final class TrainCommand implements Runnable {
 
