@@ -3,7 +3,10 @@ package org.genlab.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code genlab sample}: the parent of {@code sample gan} and {@code sample diffusion}. */
+/**
+ * {@code genlab sample}: the parent of {@code sample gan}, {@code sample diffusion}, {@code sample
+ * autoregressive} and {@code sample unclip}.
+ */
 @Command(
         name = "sample",
         mixinStandardHelpOptions = true,
@@ -11,7 +14,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             SampleGanCommand.class,
             SampleDiffusionCommand.class,
-            SampleAutoregressiveCommand.class
+            SampleAutoregressiveCommand.class,
+            SampleUnclipCommand.class
         })
 public final class SampleCommand implements Runnable {
 
