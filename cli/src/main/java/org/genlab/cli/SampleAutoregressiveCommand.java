@@ -35,6 +35,8 @@ import picocli.CommandLine.Option;
         })
 public final class SampleAutoregressiveCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec command;
+
     @Option(names = "--run", required = true, description = "The run folder.")
     Path run;
 
@@ -117,41 +119,45 @@ public final class SampleAutoregressiveCommand implements Callable<Integer> {
             double secs = (System.nanoTime() - t0) / 1e9;
             Path file = out != null ? out : r.dir().resolve("samples").resolve("tokens.png");
             write(r, x, columns, file, seed);
-            System.out.printf(
-                    Locale.ROOT,
-                    "Wrote %d samples to %s: %d tokens each, %.1f ms per image%s (%.2f s).%n",
-                    n,
-                    file,
-                    r.transformer().length(),
-                    1000 * secs / n,
-                    candidates > 1
-                            ? String.format(
-                                    Locale.ROOT,
-                                    " for the best of %d, %.1f ms per draw",
-                                    candidates,
-                                    1000 * secs / (n * (double) candidates))
-                            : "",
-                    secs);
+            out().printf(
+                            Locale.ROOT,
+                            "Wrote %d samples to %s: %d tokens each, %.1f ms per image%s (%.2f s).%n",
+                            n,
+                            file,
+                            r.transformer().length(),
+                            1000 * secs / n,
+                            candidates > 1
+                                    ? String.format(
+                                            Locale.ROOT,
+                                            " for the best of %d, %.1f ms per draw",
+                                            candidates,
+                                            1000 * secs / (n * (double) candidates))
+                                    : "",
+                            secs);
             if (choice != null) {
-                System.out.printf(
-                        Locale.ROOT,
-                        "CLIP score: %.4f mean over all %d candidates, %.4f for the chosen ones.%n",
-                        choice.meanCandidates(),
-                        n * candidates,
-                        choice.meanChosen());
+                out().printf(
+                                Locale.ROOT,
+                                "CLIP score: %.4f mean over all %d candidates, %.4f for the chosen ones.%n",
+                                choice.meanCandidates(),
+                                n * candidates,
+                                choice.meanChosen());
             } else if (reranker != null) {
                 float[] sc = reranker.scores(x, slots).toFloatArray();
                 double mean = 0;
                 for (float f : sc) {
                     mean += f / sc.length;
                 }
-                System.out.printf(Locale.ROOT, "CLIP score: %.4f mean.%n", mean);
+                out().printf(Locale.ROOT, "CLIP score: %.4f mean.%n", mean);
             }
             if (tokenSteps != null) {
                 writeSteps(r, m, s, seed);
             }
         }
         return 0;
+    }
+
+    private java.io.PrintWriter out() {
+        return command.commandLine().getOut();
     }
 
     /** One prompt per image (each prompt repeated for its row), or null without prompts. */
@@ -251,12 +257,12 @@ public final class SampleAutoregressiveCommand implements Callable<Integer> {
                 tokenSteps.resolveSibling(
                         tokenSteps.getFileName().toString().replaceFirst("\\.png$", "") + ".gif");
         AnimatedGif.write(gif, pictures, 80, 1500, prov);
-        System.out.printf(
-                Locale.ROOT,
-                "Wrote one image written token by token (%d frames) to %s and %s.%n",
-                frames.getShape().get(0),
-                tokenSteps,
-                gif);
+        out().printf(
+                        Locale.ROOT,
+                        "Wrote one image written token by token (%d frames) to %s and %s.%n",
+                        frames.getShape().get(0),
+                        tokenSteps,
+                        gif);
     }
 
     /** Checks that need no run. */

@@ -54,7 +54,9 @@ public final class TrainAutoregressiveCommand implements Callable<Integer> {
 
     @Option(
             names = "--dataset",
-            description = "mnist or fashion-mnist (default: the autoencoder's data set).")
+            description =
+                    "mnist, fashion-mnist or cifar10 (default: the autoencoder's data set; --text:"
+                            + " mnist or fashion-mnist).")
     String dataset;
 
     @Option(
@@ -81,7 +83,10 @@ public final class TrainAutoregressiveCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "128", description = "Batch size (default 128).")
     int batch;
 
-    @Option(names = "--dim", defaultValue = "128", description = "Transformer width D.")
+    @Option(
+            names = "--dim",
+            defaultValue = "128",
+            description = "Transformer width D (default 128).")
     int dim;
 
     @Option(names = "--layers", defaultValue = "4", description = "Decoder layers (default 4).")
