@@ -98,6 +98,9 @@ public final class Checks {
                     Map.entry("sample unclip --steps", new Rule(1, 1000, "sampling steps")),
                     Map.entry("sample unclip --n", new Rule(1, 256, "images per prompt")),
                     Map.entry("sample unclip --evaluate", new Rule(1, 10_000, "test prompts")),
+                    Map.entry(
+                            "sample autoregressive --evaluate",
+                            new Rule(1, 10_000, "test prompts")),
                     Map.entry("variations --n", new Rule(1, 64, "variations")),
                     Map.entry("--frames", new Rule(2, 64, "images along the path")),
                     Map.entry("variations --evaluate", new Rule(1, 10_000, "test images")),

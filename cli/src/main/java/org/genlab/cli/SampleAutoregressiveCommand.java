@@ -13,6 +13,7 @@ import org.genlab.core.image.AnimatedGif;
 import org.genlab.core.image.PngWriter;
 import org.genlab.core.image.Provenance;
 import org.genlab.core.image.SampleGrid;
+import org.genlab.eval.prompt.TokenPrompts;
 import org.genlab.pipelines.tokens.ClipReranker;
 import org.genlab.pipelines.tokens.Sampling;
 import org.genlab.pipelines.tokens.TokenRun;
@@ -67,9 +68,17 @@ public final class SampleAutoregressiveCommand implements Callable<Integer> {
 
     @Option(
             names = "--guidance",
-            defaultValue = "1",
-            description = "Classifier-free guidance weight w (1: none; class and text runs).")
-    float guidance;
+            description =
+                    "Classifier-free guidance weight w (1: none; default 3 for class and text"
+                            + " runs, 1 for unconditional ones).")
+    Float guidance;
+
+    @Option(
+            names = "--evaluate",
+            description =
+                    "Instead of a grid: measure prompt accuracy on N test prompts and the held-out"
+                            + " compositions (text runs; with --candidates, after re-ranking).")
+    Integer evaluate;
 
     @Option(
             names = "--candidates",
@@ -102,10 +111,23 @@ public final class SampleAutoregressiveCommand implements Callable<Integer> {
         try (NDManager m = NDManager.newBaseManager(GlobalOptions.device())) {
             TokenRun r = TokenRun.open(run, m);
             validateFor(r);
+            if (guidance == null) {
+                guidance = r.classes() > 0 || r.isTextConditional() ? 3f : 1f;
+            }
             Sampling s = new Sampling(temperature, topK, guidance, seed);
+            ClipReranker reranker = clip != null ? ClipReranker.load(clip, m) : null;
+            if (evaluate != null) {
+                PromptEvaluation.run(
+                        new TokenPrompts(r, s, reranker, candidates),
+                        r.autoencoder().dataset(),
+                        evaluate,
+                        seed,
+                        m,
+                        out());
+                return 0;
+            }
             List<String> slots = slotPrompts();
             int columns = columns(r);
-            ClipReranker reranker = clip != null ? ClipReranker.load(clip, m) : null;
             long t0 = System.nanoTime();
             NDArray x;
             ClipReranker.Choice choice = null;
@@ -285,7 +307,12 @@ public final class SampleAutoregressiveCommand implements Callable<Integer> {
                     "--prompt needs a text run (genlab train autoregressive --text); this one "
                             + (r.classes() > 0 ? "takes --class." : "is unconditional."));
         }
-        if (r.isTextConditional() && (prompts == null || prompts.isEmpty())) {
+        if (evaluate != null && !r.isTextConditional()) {
+            throw new GenLabException(
+                    "--evaluate measures prompt accuracy: it needs a text run (genlab train"
+                            + " autoregressive --text).");
+        }
+        if (r.isTextConditional() && evaluate == null && (prompts == null || prompts.isEmpty())) {
             throw new GenLabException(
                     "This run draws from captions: give --prompt \"a bold 7\" (repeat it for"
                             + " several).");

@@ -134,6 +134,34 @@ class AutoregressiveCliTest {
                 run("train", "autoregressive", "--resume", "--dim", "64", "--run", ar.toString());
         assertThat(resume[0]).isEqualTo("2");
         assertThat(resume[2]).contains("--dim").contains("32");
+
+        // the third family in compare: quality, control, speed and bits per token
+        Path report = dir.resolve("report");
+        String[] compare =
+                run(
+                        "compare",
+                        "--runs",
+                        ar.toString(),
+                        "--out",
+                        report.toString(),
+                        "--n",
+                        "200",
+                        "--speed-batch",
+                        "2");
+        assertThat(compare[0]).as(compare[2]).isEqualTo("0");
+        String json = readString(report.resolve("report.json"));
+        assertThat(json).contains("Autoregressive").contains("tokens-49").contains("bitsPerToken");
+        assertThat(readString(report.resolve("index.html")))
+                .contains("autoregressive</th>")
+                .contains("bits/token");
+    }
+
+    private static String readString(Path p) {
+        try {
+            return java.nio.file.Files.readString(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -197,6 +225,10 @@ class AutoregressiveCliTest {
                 .contains("mean over all 12 candidates")
                 .contains("for the chosen ones");
         assertThat(grid).isRegularFile();
+
+        String[] eval = run("sample", "autoregressive", "--run", ar.toString(), "--evaluate", "4");
+        assertThat(eval[0]).as(eval[2]).isEqualTo("0");
+        assertThat(eval[1]).contains("Prompt accuracy").contains("held-out compositions");
 
         String[] unknown =
                 run("sample", "autoregressive", "--run", ar.toString(), "--prompt", "a purple 7");
