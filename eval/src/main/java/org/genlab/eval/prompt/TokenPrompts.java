@@ -12,7 +12,7 @@ import org.genlab.pipelines.tokens.TokenRun;
  * A text-conditional token transformer as a {@link PromptDrawer} (DALL-E, Ramesh et al. 2021): each
  * prompt's image tokens are written one by one after the caption, then decoded by the VQ
  * autoencoder. With a {@link ClipReranker}, N candidates are drawn per prompt and the one whose
- * CLIP embedding is closest to the prompt's is kept (DALL-E §2.5).
+ * CLIP embedding is closest to the prompt's is kept (DALL-E §2.6, "Sample Generation").
  */
 public final class TokenPrompts implements PromptDrawer {
 

@@ -17,9 +17,9 @@ import org.genlab.text.clip.Clip;
 import org.genlab.text.tokenizer.Tokenizer;
 
 /**
- * DALL-E's re-ranking (Ramesh et al. 2021, §2.3): draw N candidates for a prompt, embed them and
- * the prompt with a trained CLIP model (Radford et al. 2021), and keep the candidate whose image
- * embedding is closest to the prompt's:
+ * DALL-E's re-ranking (Ramesh et al. 2021, §2.6 "Sample Generation"): draw N candidates for a
+ * prompt, embed them and the prompt with a trained CLIP model (Radford et al. 2021), and keep the
+ * candidate whose image embedding is closest to the prompt's:
  *
  * <pre>
  *   s_j = I(x_j) · T(prompt)          cosine similarity (CLIP's embeddings are unit vectors)
