@@ -106,12 +106,12 @@ class PriorTest {
             PriorData data = PriorData.of(zi, zt, labels);
             DiffusionPrior diffusion =
                     new DiffusionPrior(
-                            new PriorNetwork(D, 64, 2, 32),
+                            new PriorNetwork(D, 64, 1, 32),
                             NoiseSchedule.cosine(100),
                             0.1f,
                             new DiffusionPrior.Sampling(25, 1f, 1f, 1),
                             m);
-            Prior regression = RegressionPrior.create(D, 64, 2, m);
+            Prior regression = RegressionPrior.create(D, 64, 1, m);
             train(diffusion, data, tmp.resolve("diffusion"), 150, m);
             train(regression, data, tmp.resolve("regression"), 60, m);
 
