@@ -266,6 +266,7 @@ public final class DiffusionPrior implements Prior {
                 NoGrad scope = NoGrad.enter()) {
             // k candidates per caption: rows [all B captions] × k
             NDArray zText = textEmbeddings.tile(new long[] {k, 1});
+            zText.attach(m);
             NDArray c = zText.mul((float) Math.sqrt(dim()));
             DdimSampler sampler =
                     DdimSampler.builder()

@@ -152,6 +152,8 @@ public final class PriorEvaluation {
         NDArray zt = test.textEmbeddings();
         try (NDManager m = zi.getManager().newSubManager();
                 NoGrad scope = NoGrad.enter()) {
+            // what is computed from z_i and z_t is freed with m
+            m.tempAttachAll(zi, zt);
             NDArray predicted = sampleInChunks(prior, zt, m);
             int[] labels = test.labels();
             double zeroShot = ZeroShot.accuracy(nearest(predicted, classEmbeddings), labels);
