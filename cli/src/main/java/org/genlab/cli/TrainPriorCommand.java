@@ -46,7 +46,6 @@ import picocli.CommandLine.Spec;
                     + " training images and their captions. At the end it reports, on test"
                     + " captions, the cosine to the true image embedding, the CLIP zero-shot"
                     + " accuracy of the predicted embeddings and their diversity.",
-            "",
             "Example: genlab train prior --clip runs/clip-mnist --kind diffusion --steps 3000"
         })
 public final class TrainPriorCommand implements Callable<Integer> {
@@ -79,14 +78,14 @@ public final class TrainPriorCommand implements Callable<Integer> {
 
     @Option(
             names = "--width",
-            defaultValue = "512",
-            description = "Hidden units of the MLP (default 512).")
+            defaultValue = "256",
+            description = "Hidden units of the MLP (default 256).")
     int width;
 
     @Option(
             names = "--depth",
-            defaultValue = "4",
-            description = "Residual layers of the MLP (default 4).")
+            defaultValue = "3",
+            description = "Residual layers of the MLP (default 3).")
     int depth;
 
     @Option(
@@ -110,9 +109,10 @@ public final class TrainPriorCommand implements Callable<Integer> {
 
     @Option(
             names = "--candidates",
-            defaultValue = "2",
+            defaultValue = "1",
             description =
-                    "Samples per caption, the one closest to z_t kept (unCLIP: 2; default 2).")
+                    "Samples per caption when sampling, the one closest to z_t kept (default 1;"
+                            + " unCLIP: 2).")
     int candidates;
 
     @Option(

@@ -65,7 +65,7 @@ class PriorCliTest {
                         "--timesteps",
                         "50",
                         "--eval-images",
-                        "40",
+                        "300",
                         "--no-progress",
                         "--run",
                         diffusion.toString());
@@ -77,11 +77,12 @@ class PriorCliTest {
                 .containsEntry("prior.kind", "diffusion")
                 .containsEntry("prior.dim", "64")
                 .containsEntry("prior.timesteps", "50")
-                .containsEntry("prior.candidates", "2")
+                .containsEntry("prior.candidates", "1")
                 .containsEntry("clipRun", clip.toAbsolutePath().normalize().toString())
-                .containsEntry("eval.captions", "40")
+                .containsEntry("eval.captions", "300")
                 .containsKeys("eval.cosine", "eval.zeroShot", "eval.diversity", "stepMillis");
-        assertThat(Double.parseDouble(config.get("eval.diversity"))).isGreaterThan(0);
+        // test captions that are word for word the same got different samples (NaN: no such pair)
+        assertThat(Double.parseDouble(config.get("eval.diversity"))).isStrictlyBetween(0.0, 2.0);
         assertThat(diffusion.resolve("checkpoint.zip")).exists();
 
         Path regression = dir.resolve("regression");
@@ -104,13 +105,13 @@ class PriorCliTest {
                         "--depth",
                         "1",
                         "--eval-images",
-                        "40",
+                        "300",
                         "--no-progress",
                         "--run",
                         regression.toString());
         assertThat(r[0]).as(r[2]).isEqualTo("0");
         assertThat(Double.parseDouble(RunFolder.open(regression).config().get("eval.diversity")))
-                .isLessThan(1e-4);
+                .isBetween(0.0, 1e-4);
 
         try (NDManager m = NDManager.newBaseManager()) {
             Prior p = Prior.open(diffusion, m);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -33,11 +34,8 @@ import org.genlab.text.tokenizer.Tokenizer;
  */
 public final class PriorEvaluation {
 
-    /** Captions whose samples the diversity compares. */
-    public static final int DIVERSITY_CAPTIONS = 50;
-
-    /** Samples per caption for the diversity. */
-    public static final int DIVERSITY_SAMPLES = 8;
+    /** The most test items whose equal captions {@code imageDiversity} compares. */
+    public static final int SAME_CAPTION_ITEMS = 2000;
 
     private static final long SEED = 2024;
 
@@ -52,7 +50,10 @@ public final class PriorEvaluation {
      *     embedding (no prior at all)
      * @param zeroShot zero-shot accuracy of the predicted embeddings
      * @param imageZeroShot zero-shot accuracy of the true image embeddings
-     * @param diversity mean pairwise cosine distance of samples for one caption
+     * @param diversity mean cosine distance between the samples for equal captions (NaN when no two
+     *     test captions are equal)
+     * @param imageDiversity mean cosine distance between the true image embeddings of equal
+     *     captions
      */
     public record Result(
             int captions,
@@ -60,7 +61,8 @@ public final class PriorEvaluation {
             double textCosine,
             double zeroShot,
             double imageZeroShot,
-            double diversity) {
+            double diversity,
+            double imageDiversity) {
 
         @Override
         public String toString() {
@@ -69,20 +71,21 @@ public final class PriorEvaluation {
                     "on %d test captions: cosine to the true image embedding %.3f (caption"
                             + " embedding itself %.3f); zero-shot accuracy of the predicted"
                             + " embeddings %.2f %% (true image embeddings %.2f %%); diversity %.4f"
-                            + " (mean cosine distance of %d samples per caption)",
+                            + " (cosine distance between samples for equal captions; between their"
+                            + " true images %.4f)",
                     captions,
                     cosine,
                     textCosine,
                     100 * zeroShot,
                     100 * imageZeroShot,
                     diversity,
-                    DIVERSITY_SAMPLES);
+                    imageDiversity);
         }
 
         /**
          * The numbers as run settings: {@code eval.captions}, {@code eval.cosine}, {@code
          * eval.textCosine}, {@code eval.zeroShot}, {@code eval.imageZeroShot}, {@code
-         * eval.diversity}.
+         * eval.diversity}, {@code eval.imageDiversity}.
          *
          * @return key to value
          */
@@ -94,6 +97,7 @@ public final class PriorEvaluation {
             c.put("eval.zeroShot", format(zeroShot));
             c.put("eval.imageZeroShot", format(imageZeroShot));
             c.put("eval.diversity", format(diversity));
+            c.put("eval.imageDiversity", format(imageDiversity));
             return c;
         }
 
@@ -148,19 +152,20 @@ public final class PriorEvaluation {
         NDArray zt = test.textEmbeddings();
         try (NDManager m = zi.getManager().newSubManager();
                 NoGrad scope = NoGrad.enter()) {
+            // what is computed from z_i and z_t is freed with m
+            m.tempAttachAll(zi, zt);
             NDArray predicted = sampleInChunks(prior, zt, m);
             int[] labels = test.labels();
             double zeroShot = ZeroShot.accuracy(nearest(predicted, classEmbeddings), labels);
             double imageZeroShot = ZeroShot.accuracy(nearest(zi, classEmbeddings), labels);
-            NDArray few = zt.get("0:" + Math.min(DIVERSITY_CAPTIONS, test.size()));
-            few.attach(m);
             return new Result(
                     test.size(),
                     meanCosine(predicted, zi),
                     meanCosine(zt, zi),
                     zeroShot,
                     imageZeroShot,
-                    diversity(prior, few, DIVERSITY_SAMPLES, SEED));
+                    sameCaptionDistance(predicted, zt, m),
+                    sameCaptionDistance(zi, zt, m));
         }
     }
 
@@ -191,6 +196,29 @@ public final class PriorEvaluation {
                     (gram.sum().getFloat() - c * samples) / (c * samples * (samples - 1.0));
             return Math.max(0, 1 - offDiagonal);
         }
+    }
+
+    /**
+     * The mean cosine distance 1 − ⟨z_a, z_b⟩ over pairs of different test items a ≠ b (among the
+     * first {@value #SAME_CAPTION_ITEMS}) whose captions are the same (equal z_t); z the true or
+     * the predicted image embeddings.
+     */
+    private static double sameCaptionDistance(NDArray zi, NDArray zt, NDManager m) {
+        long n = Math.min(SAME_CAPTION_ITEMS, zi.getShape().get(0));
+        NDArray images = zi.get("0:" + n);
+        NDArray texts = zt.get("0:" + n);
+        m.tempAttachAll(images, texts);
+        // pairs (a, b), a ≠ b, with ⟨z_t,a, z_t,b⟩ = 1
+        NDArray same =
+                texts.matMul(texts.transpose())
+                        .gt(1 - 1e-5f)
+                        .logicalAnd(m.eye((int) n).toType(DataType.BOOLEAN, false).logicalNot())
+                        .toType(DataType.FLOAT32, false);
+        float pairs = same.sum().getFloat();
+        if (pairs == 0) {
+            return Double.NaN;
+        }
+        return 1 - images.matMul(images.transpose()).mul(same).sum().getFloat() / pairs;
     }
 
     /**

@@ -69,7 +69,7 @@ class PriorTest {
             NDArray zi = RegressionPrior.normalize(zt.matMul(a));
             PriorData data = PriorData.of(zi, zt, new int[2048]);
             Prior prior = RegressionPrior.create(D, 64, 2, m);
-            train(prior, data, dir, 120, m);
+            train(prior, data, dir, 60, m);
 
             Prior back = Prior.open(dir, m);
             assertThat(back).isInstanceOf(RegressionPrior.class);
@@ -106,12 +106,12 @@ class PriorTest {
             PriorData data = PriorData.of(zi, zt, labels);
             DiffusionPrior diffusion =
                     new DiffusionPrior(
-                            new PriorNetwork(D, 64, 2, 32),
+                            new PriorNetwork(D, 64, 1, 32),
                             NoiseSchedule.cosine(100),
                             0.1f,
                             new DiffusionPrior.Sampling(25, 1f, 1f, 1),
                             m);
-            Prior regression = RegressionPrior.create(D, 64, 2, m);
+            Prior regression = RegressionPrior.create(D, 64, 1, m);
             train(diffusion, data, tmp.resolve("diffusion"), 150, m);
             train(regression, data, tmp.resolve("regression"), 60, m);
 
@@ -127,6 +127,10 @@ class PriorTest {
             // the data's own spread: two images of one cluster are ≈ 0.4 apart in cosine distance
             assertThat(d.diversity()).as(d.toString()).isBetween(0.1, 0.8);
             assertThat(r.diversity()).as(r.toString()).isLessThan(1e-4);
+            // eight draws for each of the two captions
+            NDArray two = zt.get("0:2");
+            assertThat(PriorEvaluation.diversity(diffusion, two, 8, 1)).isGreaterThan(0.1);
+            assertThat(PriorEvaluation.diversity(regression, two, 8, 1)).isLessThan(1e-4);
             // regression's one point is the cluster's mean direction: closer on average than
             // samples
             assertThat(r.cosine()).isGreaterThan(d.cosine() - 0.05);
