@@ -3,6 +3,8 @@ package org.genlab.eval.compare;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.Locale;
 import org.genlab.core.checkpoint.Checkpoint;
@@ -85,7 +87,13 @@ final class TokenModelRun implements ModelRun {
 
             @Override
             public NDArray sample(NDManager m, int n) {
-                NDArray x = run.sample(null, n, Sampling.plain(1000 + draws++));
+                Sampling s = Sampling.plain(1000 + draws++);
+                if (run.isTextConditional()) {
+                    // the empty caption, made in m so that the draw's arrays are freed with m
+                    long l = run.transformer().prefixLength();
+                    return run.sample(m.zeros(new Shape(n, l), DataType.INT64), 0, s);
+                }
+                NDArray x = run.sample(null, n, s);
                 x.attach(m);
                 return x;
             }
@@ -116,9 +124,7 @@ final class TokenModelRun implements ModelRun {
             @Override
             public NDArray sample(NDManager m, NDArray labels) {
                 Sampling s = new Sampling(1f, 0, DiffusionRun.GUIDANCE, 2000 + draws++);
-                NDArray x = run.sample(labels, 0, s);
-                x.attach(m);
-                return x;
+                return run.sample(labels, 0, s);
             }
         };
     }

@@ -2,6 +2,7 @@ package org.genlab.eval.prompt;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.Locale;
 import org.genlab.pipelines.tokens.ClipReranker;
@@ -63,11 +64,14 @@ public final class TokenPrompts implements PromptDrawer {
                         sampling.topK(),
                         sampling.guidance(),
                         sampling.seed() + calls++);
-        NDArray x =
-                reranker == null
-                        ? run.sample(run.captions(prompts), 0, s)
-                        : reranker.rerank(run, prompts, candidates, s).images();
-        x.attach(manager);
-        return x;
+        // the caption ids live in the caller's manager, so every array drawn from them (the
+        // tokens, the decoder's and CLIP's activations) is freed with it, not kept by the run
+        NDArray ids = run.tokenizer().encode(manager, prompts, run.transformer().prefixLength());
+        if (reranker == null) {
+            return run.sample(ids, 0, s);
+        }
+        NDArray x = run.sample(ids.repeat(0, candidates), 0, s);
+        Shape each = new Shape(prompts.size(), candidates).addAll(x.getShape().slice(1));
+        return reranker.choose(prompts, x.reshape(each)).images();
     }
 }
