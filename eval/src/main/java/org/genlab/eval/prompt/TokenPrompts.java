@@ -1,6 +1,8 @@
 package org.genlab.eval.prompt;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
@@ -64,8 +66,22 @@ public final class TokenPrompts implements PromptDrawer {
                         sampling.topK(),
                         sampling.guidance(),
                         sampling.seed() + calls++);
-        // the caption ids live in the caller's manager, so every array drawn from them (the
-        // tokens, the decoder's and CLIP's activations) is freed with it, not kept by the run
+        // at most 128 sequences at a time, each batch in its own manager: the caption ids are
+        // made there, so the tokens, the decoder's and CLIP's activations are freed with it
+        int step = Math.max(1, 128 / candidates);
+        NDList parts = new NDList();
+        for (int from = 0; from < prompts.size(); from += step) {
+            List<String> some = prompts.subList(from, Math.min(prompts.size(), from + step));
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray x = drawSome(some, s, sub);
+                x.attach(manager);
+                parts.add(x);
+            }
+        }
+        return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
+    }
+
+    private NDArray drawSome(List<String> prompts, Sampling s, NDManager manager) {
         NDArray ids = run.tokenizer().encode(manager, prompts, run.transformer().prefixLength());
         if (reranker == null) {
             return run.sample(ids, 0, s);
