@@ -73,7 +73,10 @@ public final class TokenPrompts implements PromptDrawer {
         for (int from = 0; from < prompts.size(); from += step) {
             List<String> some = prompts.subList(from, Math.min(prompts.size(), from + step));
             try (NDManager sub = manager.newSubManager()) {
-                NDArray x = drawSome(some, s, sub);
+                Sampling part =
+                        new Sampling(
+                                s.temperature(), s.topK(), s.guidance(), s.seed() * 997 + from);
+                NDArray x = drawSome(some, part, sub);
                 x.attach(manager);
                 parts.add(x);
             }
