@@ -288,7 +288,7 @@ public final class HtmlReport {
             java.util.function.Function<ComparisonResult.Model, String> value) {
         h.append("<tr><td class=\"l\">").append(esc(claim)).append("</td>");
         for (String family : FAMILIES) {
-            ComparisonResult.Model m = first(r, family);
+            ComparisonResult.Model m = firstOfColumn(r, family);
             h.append("<td class=\"l\">").append(m == null ? "–" : value.apply(m)).append("</td>");
         }
         h.append("</tr>\n");
@@ -299,16 +299,22 @@ public final class HtmlReport {
             return "–";
         }
         if (m.control() == null) {
-            return "unconditional run";
+            return m.prompts() != null ? "asked with words (next row)" : "unconditional run";
         }
         return fmt(
                 "requested class drawn %.1f %% of the time (%s)",
                 100 * m.control().accuracy(), esc(m.control().sampler()));
     }
 
-    private static ComparisonResult.Model first(ComparisonResult r, String family) {
+    /**
+     * The first model of a verdict column: GAN, any diffusion or flow-matching run (pixel or
+     * latent), or autoregressive.
+     */
+    private static ComparisonResult.Model firstOfColumn(ComparisonResult r, String column) {
         for (ComparisonResult.Model m : r.models()) {
-            if (m.family().equals(family)) {
+            String f = m.family();
+            boolean diffusion = f.contains("iffusion") || f.contains("low matching");
+            if (column.equals("Diffusion") ? diffusion : f.equals(column)) {
                 return m;
             }
         }
